@@ -1,0 +1,3 @@
+"""Principals and segment-scoped authorization (Casbin)."""
+
+__all__: list[str] = []

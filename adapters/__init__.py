@@ -1,0 +1,1 @@
+"""Adapters: pure translation between partner formats and the canonical model."""

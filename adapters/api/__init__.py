@@ -1,0 +1,3 @@
+"""The supplier REST contract and file feeds (CSV, XLSX, XML)."""
+
+__all__: list[str] = []

@@ -1,0 +1,3 @@
+"""ANSI X12 EDI: reading, validating, normalizing, acknowledging and rendering."""
+
+__all__: list[str] = []

@@ -1,0 +1,3 @@
+"""Planning over whole matrices: segmentation, forecasts, buffers, scorecards."""
+
+__all__: list[str] = []

@@ -1,0 +1,3 @@
+"""Outbound delivery to partners: outbox, retries, failover, dead letters and health."""
+
+__all__: list[str] = []
