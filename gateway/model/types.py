@@ -6,7 +6,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import BeforeValidator, Field, PlainSerializer, StringConstraints
+from pydantic import BeforeValidator, Field, PlainSerializer, StringConstraints, WithJsonSchema
 
 
 def _decimal_to_json_number(value: Decimal) -> int | float:
@@ -30,10 +30,15 @@ Amount = Annotated[
     BeforeValidator(_reject_float_noise),
     Field(max_digits=18, decimal_places=6),
     PlainSerializer(_decimal_to_json_number, return_type=int | float, when_used="json"),
+    WithJsonSchema({"type": "number", "description": "A decimal with up to 6 places."}),
 ]
 """A quantity or price: a Decimal in Python, a JSON number on the wire."""
 
-Quantity = Annotated[Amount, Field(ge=0)]
+Quantity = Annotated[
+    Amount,
+    Field(ge=0),
+    WithJsonSchema({"type": "number", "minimum": 0, "description": "A non-negative decimal."}),
+]
 """A non-negative quantity."""
 
 Code = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80)]

@@ -1,0 +1,43 @@
+"""The FastAPI application factory; nothing is connected at import time."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from sqlalchemy import Engine
+
+from gateway import __version__
+from gateway.app import health, inbound, problems
+from gateway.settings import Settings, get_settings
+from gateway.store.engine import make_engine, make_session_factory
+
+__all__ = ["create_app"]
+
+
+def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
+    """Build the gateway app; the engine is made from settings unless one is given."""
+    settings = settings or get_settings()
+    owns_engine = engine is None
+    engine = engine or make_engine(settings.database_url, pool_size=settings.db_pool_size)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        if owns_engine:
+            engine.dispose()
+
+    app = FastAPI(
+        title="Supplier collaboration gateway",
+        version=__version__,
+        description="X12 EDI, REST and file feeds from suppliers into one canonical model.",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.sessions = make_session_factory(engine)
+    problems.install(app)
+    app.include_router(health.router)
+    app.include_router(inbound.router)
+    return app

@@ -1,0 +1,249 @@
+"""The ``gateway`` command line: serve, demo, database migrations and the model's schema."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+from sqlalchemy import Engine, func, select
+from sqlalchemy.exc import SQLAlchemyError
+
+from gateway.settings import Settings, get_settings
+
+app = typer.Typer(
+    help="Supplier collaboration gateway: X12 EDI, REST and file feeds in one canonical model.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+db_app = typer.Typer(help="Database schema migrations.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+console = Console(stderr=True)
+
+
+def _settings() -> Settings:
+    try:
+        return get_settings()
+    except ValueError as error:  # pydantic's ValidationError is a ValueError
+        console.print(f"[red]configuration error:[/red] {error}")
+        raise typer.Exit(2) from None
+
+
+def _engine(settings: Settings) -> Engine:
+    from gateway.store.engine import make_engine
+
+    return make_engine(settings.database_url, pool_size=settings.db_pool_size)
+
+
+def _upgrade(settings: Settings, revision: str = "head") -> None:
+    from gateway.store.migrate import current_revision, upgrade
+
+    engine = _engine(settings)
+    try:
+        upgrade(engine, revision)
+        console.print(f"database at revision [bold]{current_revision(engine)}[/bold]")
+    except SQLAlchemyError as error:
+        console.print(f"[red]cannot migrate {_safe_url(settings)}:[/red] {_reason(error)}")
+        raise typer.Exit(1) from None
+    finally:
+        engine.dispose()
+
+
+@db_app.command("upgrade")
+def db_upgrade(
+    revision: Annotated[str, typer.Argument(help="Target revision.")] = "head",
+) -> None:
+    """Apply migrations up to a revision (the newest by default)."""
+    _upgrade(_settings(), revision)
+
+
+@db_app.command("current")
+def db_current() -> None:
+    """Print the database's revision and the newest the code knows."""
+    from gateway.store.migrate import current_revision, head_revision
+
+    settings = _settings()
+    engine = _engine(settings)
+    try:
+        current = current_revision(engine)
+    except SQLAlchemyError as error:
+        console.print(f"[red]cannot reach {_safe_url(settings)}:[/red] {_reason(error)}")
+        raise typer.Exit(1) from None
+    finally:
+        engine.dispose()
+    head = head_revision()
+    typer.echo(f"current: {current or '(empty)'}\nhead:    {head}")
+    if current != head:
+        raise typer.Exit(1)
+
+
+@app.command()
+def schema(
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write to a file instead of stdout.")
+    ] = None,
+) -> None:
+    """Print the JSON Schema of the canonical model."""
+    from gateway.model import canonical_json_schema
+
+    text = json.dumps(canonical_json_schema(), indent=2)
+    if output is None:
+        typer.echo(text)
+    else:
+        output.write_text(text + "\n", encoding="utf-8")
+        console.print(f"schema written to {output}")
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Bind address [GATEWAY_HOST].")] = None,
+    port: Annotated[int | None, typer.Option(help="Port [GATEWAY_PORT].")] = None,
+    workers: Annotated[int | None, typer.Option(help="Processes [GATEWAY_WORKERS].")] = None,
+    migrate: Annotated[bool, typer.Option(help="Apply pending migrations before serving.")] = True,
+) -> None:
+    """Serve the gateway over HTTP (OpenAPI docs at /docs)."""
+    settings = _settings()
+    if migrate:
+        _upgrade(settings)
+    _serve(settings, host, port, workers)
+
+
+def _serve(settings: Settings, host: str | None, port: int | None, workers: int | None) -> None:
+    import uvicorn
+
+    host, port = host or settings.host, port or settings.port
+    workers = workers or settings.workers
+    if workers > 1 and settings.database_url.startswith("sqlite"):
+        console.print("[yellow]SQLite serialises writers: serving with one worker.[/yellow]")
+        workers = 1
+    console.print(f"serving on [bold]http://{host}:{port}[/bold]  (docs: /docs, health: /readyz)")
+    uvicorn.run(
+        "gateway.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level=settings.log_level,
+    )
+
+
+@app.command()
+def demo(
+    seed: Annotated[int, typer.Option(help="Random seed; the same seed gives the same data.")] = 7,
+    serve_after: Annotated[
+        bool, typer.Option("--serve/--no-serve", help="Serve the gateway afterwards.")
+    ] = True,
+    reset: Annotated[
+        bool, typer.Option(help="Drop everything in the database and rebuild the demo.")
+    ] = False,
+    items: Annotated[int, typer.Option(min=12, help="Number of items.")] = 500,
+    suppliers: Annotated[int, typer.Option(min=6, help="Number of suppliers.")] = 40,
+    weeks: Annotated[int, typer.Option(min=60, help="Weeks of demand history.")] = 130,
+    as_of: Annotated[
+        str | None, typer.Option(help="Last day of history, YYYY-MM-DD (default: today).")
+    ] = None,
+) -> None:
+    """Build a demo supply chain in the database (and serve it, unless --no-serve)."""
+    from gateway.demo.build import generate_demo, load_demo
+    from gateway.store.engine import make_session_factory
+    from gateway.store.migrate import reset_schema
+
+    settings = _settings()
+    day = _parse_day(as_of)
+    engine = _engine(settings)
+    try:
+        if reset:
+            reset_schema(engine)
+        _upgrade(settings)
+        existing = _existing_demo(engine)
+        if existing is not None:
+            console.print(
+                f"the database already holds {existing}; keeping it (use --reset to rebuild it)"
+            )
+        else:
+            data = generate_demo(seed, as_of=day, items=items, suppliers=suppliers, weeks=weeks)
+            with _progress() as bar:
+                task = bar.add_task("loading", total=len(data.documents()) + 2)
+
+                def step(name: str, count: int) -> None:
+                    bar.update(task, advance=1, description=f"{name}: {count:,}")
+
+                load_demo(make_session_factory(engine), data, step)
+            _print_counts(data.counts(), seed, data.as_of)
+    except SQLAlchemyError as error:
+        console.print(f"[red]database error on {_safe_url(settings)}:[/red] {_reason(error)}")
+        raise typer.Exit(1) from None
+    finally:
+        engine.dispose()
+    if serve_after:
+        _serve(settings, None, None, None)
+
+
+def _existing_demo(engine: Engine) -> str | None:
+    from gateway.store.tables import AuditRow, SegmentRow
+
+    with engine.connect() as connection:
+        built = connection.execute(
+            select(AuditRow.detail).where(AuditRow.action == "demo.built").limit(1)
+        ).scalar()
+        if built is not None:
+            return f"the demo built with seed {built.get('seed')} as of {built.get('as_of')}"
+        segments = connection.execute(select(func.count()).select_from(SegmentRow)).scalar()
+    if segments:
+        console.print("[red]the database holds data that is not the demo; not touching it.[/red]")
+        raise typer.Exit(1)
+    return None
+
+
+def _progress() -> Progress:
+    return Progress(
+        TextColumn("{task.description:<32}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=False,
+    )
+
+
+def _print_counts(counts: dict[str, int], seed: int, as_of: dt.date) -> None:
+    table = Table(title=f"demo supply chain (seed {seed}, as of {as_of})")
+    table.add_column("records")
+    table.add_column("count", justify="right")
+    for name, count in counts.items():
+        table.add_row(name, f"{count:,}")
+    console.print(table)
+
+
+def _parse_day(text: str | None) -> dt.date | None:
+    if text is None:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        console.print(f"[red]--as-of {text!r} is not a date (YYYY-MM-DD)[/red]")
+        raise typer.Exit(2) from None
+
+
+def _safe_url(settings: Settings) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(settings.database_url).render_as_string(hide_password=True)
+
+
+def _reason(error: SQLAlchemyError) -> str:
+    return str(getattr(error, "orig", None) or error).strip().splitlines()[0]
+
+
+def main() -> None:
+    """Entry point of the ``gateway`` console script."""
+    try:
+        app()
+    except KeyboardInterrupt:
+        sys.exit(130)

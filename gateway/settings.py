@@ -1,0 +1,40 @@
+"""Configuration from the environment (prefix ``GATEWAY_``), read once per process."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Every setting the gateway reads; each can be set as ``GATEWAY_<NAME>``."""
+
+    model_config = SettingsConfigDict(env_prefix="GATEWAY_", env_file=".env", extra="ignore")
+
+    database_url: str = Field(
+        default_factory=lambda: f"sqlite:///{Path.cwd() / 'gateway.db'}",
+        description="SQLAlchemy URL; a SQLite file in the working folder by default.",
+    )
+    host: str = Field("127.0.0.1", description="Address `gateway serve` binds to.")
+    port: int = Field(8000, ge=1, le=65535, description="Port `gateway serve` listens on.")
+    workers: int = Field(1, ge=1, le=64, description="Uvicorn worker processes (PostgreSQL).")
+    log_level: str = Field("info", description="Uvicorn and application log level.")
+    max_body_bytes: int = Field(
+        10 * 1024 * 1024, ge=1024, description="Largest inbound message accepted, in bytes."
+    )
+    db_pool_size: int = Field(5, ge=1, le=100, description="Connections per process (PostgreSQL).")
+
+    @field_validator("database_url")
+    @classmethod
+    def _known_driver(cls, url: str) -> str:
+        # A bare postgresql:// URL would pick psycopg2, which is not installed: say so plainly.
+        if url.startswith(("postgres://", "postgresql://")):
+            raise ValueError("use a postgresql+psycopg:// URL (psycopg 3 is the installed driver)")
+        return url
+
+
+def get_settings() -> Settings:
+    """Read the settings from the environment now (no cache: tests change the environment)."""
+    return Settings()

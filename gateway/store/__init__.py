@@ -1,0 +1,36 @@
+"""The store: SQLAlchemy tables, migrations, the inbox, the audit log and document mapping."""
+
+from gateway.store import document_tables, tables
+from gateway.store.audit import record
+from gateway.store.documents import (
+    MissingProvenanceError,
+    document_ids_for_message,
+    load_document,
+    save_document,
+    save_documents,
+)
+from gateway.store.engine import make_engine, make_session_factory
+from gateway.store.inbox import Outcome, Stored, get_message, process_message, store_message
+from gateway.store.migrate import current_revision, head_revision, reset_schema, upgrade
+
+__all__ = [
+    "MissingProvenanceError",
+    "Outcome",
+    "Stored",
+    "current_revision",
+    "document_ids_for_message",
+    "document_tables",
+    "get_message",
+    "head_revision",
+    "load_document",
+    "make_engine",
+    "make_session_factory",
+    "process_message",
+    "record",
+    "reset_schema",
+    "save_document",
+    "save_documents",
+    "store_message",
+    "tables",
+    "upgrade",
+]

@@ -1,0 +1,131 @@
+"""Store and load canonical documents through their typed tables, one mapper for every type.
+
+Header and line columns carry the canonical field names, so conversion is by name: a column
+takes the model field of the same name; JSON columns take the field's JSON form.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import BaseModel, TypeAdapter
+from sqlalchemy import JSON, select
+from sqlalchemy.orm import Session
+
+from gateway.model import Document, Provenance
+from gateway.store import document_tables as t
+
+_PROVENANCE_COLUMNS = ("channel", "partner_id", "message_id", "received_at")
+_BOOKKEEPING_COLUMNS = {"id", "position", "document_id", "line_id", "stored_at"}
+_DOCUMENT = TypeAdapter(Document)
+
+
+@dataclass(frozen=True)
+class Mapping:
+    """Which table holds a model, and which relationships hold its nested lists."""
+
+    table: type[Any]
+    children: dict[str, Mapping] = field(default_factory=dict)
+
+
+_LINES = "lines"
+MAPPINGS: dict[str, Mapping] = {
+    "purchase_order": Mapping(t.PurchaseOrderRow, {_LINES: Mapping(t.PurchaseOrderLineRow)}),
+    "ship_notice": Mapping(t.ShipNoticeRow, {_LINES: Mapping(t.ShipNoticeLineRow)}),
+    "planning_schedule": Mapping(
+        t.PlanningScheduleRow,
+        {_LINES: Mapping(t.PlanningScheduleLineRow, {"forecasts": Mapping(t.ForecastBucketRow)})},
+    ),
+    "inventory_position": Mapping(t.InventoryPositionRow, {_LINES: Mapping(t.InventoryLineRow)}),
+    "receipt": Mapping(t.ReceiptRow, {_LINES: Mapping(t.ReceiptLineRow)}),
+    "capacity_commit": Mapping(t.CapacityCommitRow, {_LINES: Mapping(t.CapacityCommitLineRow)}),
+    "forecast_commit": Mapping(t.ForecastCommitRow, {_LINES: Mapping(t.ForecastCommitLineRow)}),
+}
+
+
+class MissingProvenanceError(ValueError):
+    """A document reached the store without saying where it came from."""
+
+
+def save_document(session: Session, document: BaseModel) -> int:
+    """Add a document (with its lines) to the session and return its row id after flush."""
+    doc_type: str = getattr(document, "type")  # noqa: B009 - every document has a type
+    provenance: Provenance | None = getattr(document, "provenance", None)
+    if provenance is None:
+        raise MissingProvenanceError(f"a {doc_type} needs provenance to be stored")
+    row = _to_row(document, MAPPINGS[doc_type])
+    for name in _PROVENANCE_COLUMNS:
+        setattr(row, name, getattr(provenance, name))
+    session.add(row)
+    session.flush()
+    return int(row.id)
+
+
+def load_document(session: Session, doc_type: str, row_id: int) -> Document:
+    """Load one stored document back into its canonical model."""
+    mapping = MAPPINGS[doc_type]
+    row = session.get(mapping.table, row_id)
+    if row is None:
+        raise LookupError(f"no {doc_type} with id {row_id}")
+    data = _from_row(row, mapping)
+    data["type"] = doc_type
+    data["provenance"] = {name: getattr(row, name) for name in _PROVENANCE_COLUMNS}
+    return _DOCUMENT.validate_python(data)
+
+
+def document_ids_for_message(session: Session, message_id: str) -> dict[str, list[int]]:
+    """The ids of the documents stored from one inbox message, by type."""
+    found: dict[str, list[int]] = {}
+    for doc_type, mapping in MAPPINGS.items():
+        table = mapping.table
+        ids = session.scalars(
+            select(table.id).where(table.message_id == message_id).order_by(table.id)
+        ).all()
+        if ids:
+            found[doc_type] = list(ids)
+    return found
+
+
+def _to_row(model: BaseModel, mapping: Mapping) -> Any:
+    json_form = model.model_dump(mode="json")
+    values: dict[str, Any] = {}
+    for column in mapping.table.__table__.columns:
+        name = column.name
+        if name in _BOOKKEEPING_COLUMNS or name not in type(model).model_fields:
+            continue
+        is_json = isinstance(column.type, JSON)
+        values[name] = json_form[name] if is_json else getattr(model, name)
+    row = mapping.table(**values)
+    for relation, child in mapping.children.items():
+        children = [_to_row(part, child) for part in getattr(model, relation)]
+        for position, child_row in enumerate(children):
+            child_row.position = position
+        setattr(row, relation, children)
+    return row
+
+
+def _from_row(row: Any, mapping: Mapping) -> dict[str, Any]:
+    data: dict[str, Any] = {}
+    for column in mapping.table.__table__.columns:
+        if column.name in _BOOKKEEPING_COLUMNS or column.name in _PROVENANCE_COLUMNS:
+            continue
+        data[column.name] = getattr(row, column.name)
+    for relation, child in mapping.children.items():
+        data[relation] = [_from_row(part, child) for part in getattr(row, relation)]
+    return data
+
+
+def save_documents(session: Session, documents: Sequence[BaseModel]) -> None:
+    """Add many documents in one flush (bulk loads); each must carry its provenance."""
+    for document in documents:
+        doc_type: str = getattr(document, "type")  # noqa: B009
+        provenance: Provenance | None = getattr(document, "provenance", None)
+        if provenance is None:
+            raise MissingProvenanceError(f"a {doc_type} needs provenance to be stored")
+        row = _to_row(document, MAPPINGS[doc_type])
+        for name in _PROVENANCE_COLUMNS:
+            setattr(row, name, getattr(provenance, name))
+        session.add(row)
+    session.flush()

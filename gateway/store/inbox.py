@@ -1,0 +1,127 @@
+"""The inbox: every inbound message is committed here, raw, before anything acknowledges it."""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from pydantic import BaseModel
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from gateway.store.audit import record
+from gateway.store.documents import save_document
+from gateway.store.tables import InboxRow, utcnow
+
+RECEIVED, PROCESSED, FAILED = "received", "processed", "failed"
+
+Handler = Callable[[InboxRow], Sequence[BaseModel]]
+"""Turns a stored message into canonical documents; raises to reject it."""
+
+
+@dataclass(frozen=True)
+class Stored:
+    """The answer to an inbound message: its id, and whether it was seen before."""
+
+    message_id: str
+    status: str
+    duplicate: bool
+
+
+def store_message(
+    sessions: sessionmaker[Session],
+    *,
+    partner_id: str,
+    channel: str,
+    content_type: str,
+    body: bytes,
+    dedupe_key: str | None = None,
+) -> Stored:
+    """Commit a raw message durably; a re-send (same partner and dedupe key) is recognised.
+
+    Without a dedupe key the body's sha256 is the key, so a byte-identical re-send is one message.
+    """
+    digest = hashlib.sha256(body).hexdigest()
+    key = dedupe_key or f"sha256:{digest}"
+    row = InboxRow(
+        id=uuid.uuid4().hex,
+        partner_id=partner_id,
+        channel=channel,
+        content_type=content_type,
+        body=body,
+        size_bytes=len(body),
+        sha256=digest,
+        dedupe_key=key,
+        received_at=utcnow(),
+        status=RECEIVED,
+        attempts=0,
+    )
+    try:
+        with sessions.begin() as session:
+            session.add(row)
+    except IntegrityError:
+        # The unique (partner, dedupe key) says it was seen before, possibly a moment ago by
+        # another process: the stored one is the message. Inserting first keeps the common
+        # case (a new message) to one statement.
+        existing = _find(sessions, partner_id, key)
+        if existing is None:
+            raise
+        return existing
+    return Stored(row.id, RECEIVED, duplicate=False)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What processing a message did: its status, the error if it failed, documents stored."""
+
+    status: str
+    error: Exception | None = None
+    documents: int = 0
+
+
+def process_message(sessions: sessionmaker[Session], message_id: str, handler: Handler) -> Outcome:
+    """Run a handler over a stored message; store its documents in one transaction.
+
+    On failure the documents are rolled back, the raw message stays, and the error is kept on
+    the message so it can be fixed and retried. A processed message is never processed again.
+    """
+    with sessions() as session:
+        row = session.get(InboxRow, message_id)
+        if row is None:
+            raise LookupError(f"no inbox message {message_id}")
+        if row.status == PROCESSED:
+            return Outcome(PROCESSED)
+        outcome: Outcome
+        try:
+            documents = handler(row)
+            for document in documents:
+                save_document(session, document)
+            row.status, row.error = PROCESSED, None
+            outcome = Outcome(PROCESSED, documents=len(documents))
+        except Exception as error:  # any handler error is the message's error, kept with it
+            session.rollback()  # none of the message's documents stay
+            row = session.get_one(InboxRow, message_id)
+            row.status, row.error = FAILED, str(error) or type(error).__name__
+            record(session, "gateway", "inbox.failed", "message", message_id, {"error": row.error})
+            outcome = Outcome(FAILED, error=error)
+        row.attempts += 1
+        row.processed_at = utcnow()
+        session.commit()
+        return outcome
+
+
+def get_message(sessions: sessionmaker[Session], message_id: str) -> InboxRow | None:
+    """One inbox message, or None."""
+    with sessions() as session:
+        return session.get(InboxRow, message_id)
+
+
+def _find(sessions: sessionmaker[Session], partner_id: str, key: str) -> Stored | None:
+    with sessions() as session:
+        row = session.scalar(
+            select(InboxRow).where(InboxRow.partner_id == partner_id, InboxRow.dedupe_key == key)
+        )
+        return None if row is None else Stored(row.id, row.status, duplicate=True)

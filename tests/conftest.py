@@ -1,0 +1,82 @@
+"""Fixtures: a migrated database on the backend named by GATEWAY_DATABASE_URL.
+
+Without GATEWAY_DATABASE_URL each test gets its own SQLite file. With a PostgreSQL URL the
+session creates a scratch database on that server, migrates it once, and empties it after
+each test, so concurrent runs on one server do not meet.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, text
+from sqlalchemy.orm import Session, sessionmaker
+
+from tests.support import engine_for_tests, require_postgres, scratch_postgres_database
+
+
+def _backend() -> str:
+    url = os.environ.get("GATEWAY_DATABASE_URL", "")
+    return "postgresql" if url.startswith("postgresql") else "sqlite"
+
+
+def pytest_report_header() -> str:
+    return f"gateway database backend: {_backend()}"
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A migrated scratch PostgreSQL database for this session."""
+    from gateway.store.migrate import upgrade
+
+    admin = require_postgres()
+    with scratch_postgres_database(admin) as url:
+        engine = engine_for_tests(url)
+        upgrade(engine)
+        engine.dispose()
+        yield url
+
+
+@pytest.fixture
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """The URL of a migrated, empty database on the backend under test."""
+    if _backend() == "postgresql":
+        url: str = request.getfixturevalue("postgres_url")
+        yield url
+        _empty_postgres(url)
+        return
+    from gateway.store.migrate import upgrade
+
+    url = f"sqlite:///{tmp_path / 'gateway.db'}"
+    engine = engine_for_tests(url)
+    upgrade(engine)
+    engine.dispose()
+    yield url
+
+
+def _empty_postgres(url: str) -> None:
+    from gateway.store.tables import Base
+
+    names = ", ".join(f'"{table.name}"' for table in Base.metadata.sorted_tables)
+    engine = engine_for_tests(url)
+    with engine.begin() as connection:
+        # TRUNCATE fires no row triggers, so the append-only audit log can be emptied here.
+        connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    engine.dispose()
+
+
+@pytest.fixture
+def engine(database_url: str) -> Iterator[Engine]:
+    engine = engine_for_tests(database_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def sessions(engine: Engine) -> sessionmaker[Session]:
+    from gateway.store.engine import make_session_factory
+
+    return make_session_factory(engine)

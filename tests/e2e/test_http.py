@@ -1,0 +1,141 @@
+"""The app over real HTTP: uvicorn on loopback, httpx as the client."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from sqlalchemy import Engine
+
+from gateway.app import create_app
+from gateway.settings import Settings
+from tests.support import engine_for_tests, free_port, serve
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "data" / "canonical"
+PROBLEM = "application/problem+json"
+
+
+@pytest.fixture
+def base_url(database_url: str, engine: Engine) -> Iterator[str]:
+    settings = Settings(database_url=database_url, max_body_bytes=64 * 1024)
+    with serve(create_app(settings, engine=engine)) as url:
+        yield url
+
+
+def test_health_and_readiness(base_url: str) -> None:
+    assert httpx.get(f"{base_url}/healthz").json() == {"status": "ok"}
+    ready = httpx.get(f"{base_url}/readyz")
+    assert ready.status_code == 200
+    body = ready.json()
+    assert body["status"] == "ready" and body["migrations"]["current"] == body["migrations"]["head"]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "sqlite:////nonexistent-folder/for/sure/gateway.db",
+        f"postgresql+psycopg://postgres@127.0.0.1:{free_port()}/test?connect_timeout=2",
+    ],
+    ids=["sqlite-missing-folder", "postgresql-nobody-listening"],
+)
+def test_readyz_is_red_when_the_database_is_unreachable(url: str) -> None:
+    with serve(create_app(Settings(database_url=url))) as base:
+        assert httpx.get(f"{base}/healthz").status_code == 200  # the process is up...
+        ready = httpx.get(f"{base}/readyz", timeout=15)
+    assert ready.status_code == 503  # ...but not ready
+    assert ready.headers["content-type"] == PROBLEM
+    assert ready.json()["database"] == "down"
+    assert "unreachable" in ready.json()["detail"]
+
+
+def test_readyz_is_red_while_migrations_are_pending(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'not-migrated.db'}"
+    engine = engine_for_tests(url)
+    with serve(create_app(Settings(database_url=url), engine=engine)) as base:
+        ready = httpx.get(f"{base}/readyz")
+    engine.dispose()
+    assert ready.status_code == 503
+    assert "gateway db upgrade" in ready.json()["detail"]
+
+
+def test_a_document_is_stored_then_processed(base_url: str) -> None:
+    body = (EXAMPLES / "ship_notice.json").read_bytes()
+    answer = httpx.post(
+        f"{base_url}/api/v1/documents",
+        content=body,
+        headers={"X-Partner-ID": "SUP001", "Content-Type": "application/json"},
+    )
+    assert answer.status_code == 202
+    message_id = answer.json()["message_id"]
+    status = httpx.get(f"{base_url}/api/v1/messages/{message_id}").json()
+    assert status["status"] == "processed" and status["partner_id"] == "SUP001"
+    assert len(status["documents"]["ship_notice"]) == 1
+    assert status["size_bytes"] == len(body)
+
+
+def test_an_invalid_document_is_kept_and_answered_with_the_field(base_url: str) -> None:
+    data = json.loads((EXAMPLES / "purchase_order.json").read_text())
+    data["lines"][2]["quantity"] = "lots"
+    answer = httpx.post(
+        f"{base_url}/api/v1/documents", json=data, headers={"X-Partner-ID": "SUP001"}
+    )
+    assert answer.status_code == 422
+    assert answer.headers["content-type"] == PROBLEM
+    problem = answer.json()
+    assert problem["errors"][0]["field"] == "purchase_order.lines.2.quantity"
+    kept = httpx.get(f"{base_url}/api/v1/messages/{problem['message_id']}").json()
+    assert kept["status"] == "failed" and "lines.2.quantity" in kept["error"]
+
+
+def test_malformed_json_says_where(base_url: str) -> None:
+    answer = httpx.post(
+        f"{base_url}/api/v1/documents",
+        content=b'{"type": "receipt",, }',
+        headers={"X-Partner-ID": "SUP001"},
+    )
+    assert answer.status_code == 422
+    assert "column" in answer.json()["detail"]
+
+
+def test_the_same_idempotency_key_gets_the_first_answer(base_url: str) -> None:
+    body = (EXAMPLES / "receipt.json").read_bytes()
+    headers = {"X-Partner-ID": "ERP", "Idempotency-Key": "receipt-0001"}
+    first = httpx.post(f"{base_url}/api/v1/documents", content=body, headers=headers)
+    second = httpx.post(f"{base_url}/api/v1/documents", content=body, headers=headers)
+    assert first.status_code == second.status_code == 202
+    assert second.json()["message_id"] == first.json()["message_id"]
+    assert second.json()["duplicate"] is True
+    status = httpx.get(f"{base_url}/api/v1/messages/{first.json()['message_id']}").json()
+    assert len(status["documents"]["receipt"]) == 1  # counted once
+
+
+def test_an_oversized_body_is_refused(base_url: str) -> None:
+    answer = httpx.post(
+        f"{base_url}/api/v1/documents",
+        content=b"x" * (65 * 1024),
+        headers={"X-Partner-ID": "SUP001"},
+    )
+    assert answer.status_code == 413
+    assert answer.headers["content-type"] == PROBLEM
+
+
+def test_a_missing_partner_header_is_named(base_url: str) -> None:
+    answer = httpx.post(f"{base_url}/api/v1/documents", content=b"{}")
+    assert answer.status_code == 422
+    assert answer.json()["errors"][0]["field"] == "header.x-partner-id"
+
+
+def test_errors_are_problem_details_everywhere(base_url: str) -> None:
+    missing = httpx.get(f"{base_url}/api/v1/messages/{'0' * 32}")
+    assert missing.status_code == 404 and missing.headers["content-type"] == PROBLEM
+    nowhere = httpx.get(f"{base_url}/no/such/page")
+    assert nowhere.status_code == 404 and nowhere.json()["title"] == "Not Found"
+
+
+def test_openapi_docs_are_served(base_url: str) -> None:
+    assert httpx.get(f"{base_url}/docs").status_code == 200
+    spec = httpx.get(f"{base_url}/openapi.json").json()
+    assert {"/healthz", "/readyz", "/api/v1/documents"} <= set(spec["paths"])
