@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated
 
@@ -15,6 +16,8 @@ from rich.table import Table
 from sqlalchemy import Engine, func, select
 from sqlalchemy.exc import SQLAlchemyError
 
+from gateway.cli_access import keys_app, policy_app
+from gateway.store.access import IssuedKey
 from gateway.settings import Settings, get_settings
 
 app = typer.Typer(
@@ -24,6 +27,8 @@ app = typer.Typer(
 )
 db_app = typer.Typer(help="Database schema migrations.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
+app.add_typer(keys_app, name="keys")
+app.add_typer(policy_app, name="policy")
 console = Console(stderr=True)
 
 
@@ -148,6 +153,9 @@ def demo(
     as_of: Annotated[
         str | None, typer.Option(help="Last day of history, YYYY-MM-DD (default: today).")
     ] = None,
+    keys_file: Annotated[
+        Path, typer.Option(help="Where to write one API key per kind of principal.")
+    ] = Path("demo-keys.txt"),
 ) -> None:
     """Build a demo supply chain in the database (and serve it, unless --no-serve)."""
     from gateway.demo.build import generate_demo, load_demo
@@ -169,13 +177,14 @@ def demo(
         else:
             data = generate_demo(seed, as_of=day, items=items, suppliers=suppliers, weeks=weeks)
             with _progress() as bar:
-                task = bar.add_task("loading", total=len(data.documents()) + 2)
+                task = bar.add_task("loading", total=len(data.documents()) + 3)
 
                 def step(name: str, count: int) -> None:
                     bar.update(task, advance=1, description=f"{name}: {count:,}")
 
-                load_demo(make_session_factory(engine), data, step)
+                keys = load_demo(make_session_factory(engine), data, step)
             _print_counts(data.counts(), seed, data.as_of)
+            _write_keys(keys_file, keys)
     except SQLAlchemyError as error:
         console.print(f"[red]database error on {_safe_url(settings)}:[/red] {_reason(error)}")
         raise typer.Exit(1) from None
@@ -219,6 +228,16 @@ def _print_counts(counts: dict[str, int], seed: int, as_of: dt.date) -> None:
     for name, count in counts.items():
         table.add_row(name, f"{count:,}")
     console.print(table)
+
+
+def _write_keys(path: Path, keys: Sequence[IssuedKey]) -> None:
+    lines = [f"{key.principal_id:<24} {key.token}" for key in keys]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    path.chmod(0o600)
+    console.print(f"API keys, one per kind of principal (also in [bold]{path}[/bold]):")
+    for line in lines:
+        console.print(f"  {line}")
+    console.print("  try: curl -H 'Authorization: Bearer <key>' http://127.0.0.1:8000/api/v1/me")
 
 
 def _parse_day(text: str | None) -> dt.date | None:

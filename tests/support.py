@@ -108,3 +108,37 @@ def engine_for_tests(url: str) -> Engine:
     from gateway.store.engine import make_engine
 
     return make_engine(url)
+
+
+def issue_key(
+    database_url: str,
+    principal_id: str,
+    kind: str,
+    *,
+    supplier_id: str | None = None,
+    grants: list[list[str]] | None = None,
+    scopes: tuple[str, ...] = ("read", "write"),
+) -> str:
+    """Create a principal, its grants and an API key in the store; return the token."""
+    from access import PrincipalKind
+    from gateway.store import access
+    from gateway.store.engine import make_session_factory
+
+    engine = engine_for_tests(database_url)
+    try:
+        with make_session_factory(engine).begin() as session:
+            access.ensure_principal(
+                session, principal_id, PrincipalKind(kind), supplier_id=supplier_id, actor="tests"
+            )
+            session.flush()
+            if grants:
+                access.add_rules(session, grants, actor="tests")
+            return access.create_key(
+                session, principal_id, name="tests", actor="tests", scopes=scopes
+            ).token
+    finally:
+        engine.dispose()
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}

@@ -9,7 +9,7 @@ from fastapi import FastAPI
 from sqlalchemy import Engine
 
 from gateway import __version__
-from gateway.app import health, inbound, problems
+from gateway.app import admin, auth, health, inbound, problems, reads
 from gateway.settings import Settings, get_settings
 from gateway.store.engine import make_engine, make_session_factory
 
@@ -37,7 +37,11 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.state.settings = settings
     app.state.engine = engine
     app.state.sessions = make_session_factory(engine)
+    app.state.access = auth.AccessControl(app.state.sessions)
     problems.install(app)
+    auth.install(app)
     app.include_router(health.router)
     app.include_router(inbound.router)
+    app.include_router(reads.router)
+    app.include_router(admin.router)
     return app

@@ -1,22 +1,22 @@
-"""Inbound canonical documents over HTTP: stored raw first, then processed.
-
-Until the access issue lands, the sending partner names itself in ``X-Partner-ID``.
-"""
+"""Inbound canonical documents over HTTP: stored raw first, then checked and processed."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, HTTPException, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
+from access import AccessError, Forbidden, PrincipalKind
+from gateway.app.auth import Caller, CurrentCaller
 from gateway.app.deps import AppSettings, Sessions
 from gateway.app.problems import field_errors, problem
 from gateway.model import Channel, Document, Provenance
+from gateway.store import queries
 from gateway.store.documents import document_ids_for_message
-from gateway.store.inbox import FAILED, get_message, process_message, store_message
+from gateway.store.inbox import FAILED, process_message, store_message
 from gateway.store.tables import InboxRow
 
 router = APIRouter(prefix="/api/v1", tags=["inbound"])
@@ -47,7 +47,30 @@ def parse_canonical(row: InboxRow) -> Sequence[BaseModel]:
     return [document]
 
 
-async def _read_body(request: Request, limit: int) -> bytes:
+def authorized_parser(caller: Caller) -> Callable[[InboxRow], Sequence[BaseModel]]:
+    """Parse, then check that the caller may write this type of document, as itself."""
+
+    def handle(row: InboxRow) -> Sequence[BaseModel]:
+        documents = parse_canonical(row)
+        for document in documents:
+            doc_type: str = getattr(document, "type")  # noqa: B009
+            scope = caller.scope(doc_type, "write")
+            if caller.principal.kind is PrincipalKind.SUPPLIER:
+                claimed = getattr(document, "supplier_id", None)
+                if claimed not in (None, scope.supplier_id):
+                    raise Forbidden(f"a supplier may only send its own documents, not {claimed}'s")
+                setattr(document, "supplier_id", scope.supplier_id)  # noqa: B010
+        return documents
+
+    return handle
+
+
+def partner_of(caller: Caller) -> str:
+    """Who a message is from: the supplier for supplier keys, else the principal."""
+    return caller.principal.supplier_id or caller.principal.id
+
+
+async def read_body(request: Request, limit: int) -> bytes:
     body = bytearray()
     async for chunk in request.stream():
         body.extend(chunk)
@@ -62,6 +85,8 @@ async def _read_body(request: Request, limit: int) -> bytes:
     summary="Submit one canonical document (JSON)",
     responses={
         202: {"description": "Stored and processed; the message id identifies it"},
+        401: {"description": "Missing, malformed, unknown, expired or revoked API key"},
+        403: {"description": "Stored, but this key may not send this document"},
         422: {"description": "Stored, but the document is invalid; errors name the fields"},
     },
 )
@@ -69,44 +94,43 @@ async def submit_document(
     request: Request,
     sessions: Sessions,
     settings: AppSettings,
-    x_partner_id: Annotated[str, Header(min_length=1, max_length=80)],
+    caller: CurrentCaller,
     idempotency_key: Annotated[str | None, Header(max_length=200)] = None,
 ) -> Any:
-    body = await _read_body(request, settings.max_body_bytes)
+    body = await read_body(request, settings.max_body_bytes)
     stored = store_message(
         sessions,
-        partner_id=x_partner_id,
+        partner_id=partner_of(caller),
         channel=Channel.API.value,
         content_type=request.headers.get("content-type", "application/json"),
         body=body,
         dedupe_key=f"idempotency:{idempotency_key}" if idempotency_key else None,
     )
-    outcome_status, error = stored.status, None
+    status, error = stored.status, None
     if not stored.duplicate:
-        outcome = process_message(sessions, stored.message_id, parse_canonical)
-        outcome_status, error = outcome.status, outcome.error
-    if outcome_status == FAILED:
-        errors = error.errors if isinstance(error, DocumentRejected) else []
-        message = get_message(sessions, stored.message_id)
+        outcome = process_message(sessions, stored.message_id, authorized_parser(caller))
+        status, error = outcome.status, outcome.error
+    if isinstance(error, AccessError):
         return problem(
-            422,
-            "Invalid document",
-            str(error) if error else (message.error if message else None),
-            message_id=stored.message_id,
-            errors=errors,
+            error.status, "Forbidden", str(error), code=error.code, message_id=stored.message_id
         )
+    if status == FAILED:
+        errors = error.errors if isinstance(error, DocumentRejected) else []
+        detail = str(error) if error else "the message failed earlier; see its status"
+        return problem(422, "Invalid document", detail, message_id=stored.message_id, errors=errors)
     return JSONResponse(
-        {"message_id": stored.message_id, "status": outcome_status, "duplicate": stored.duplicate},
+        {"message_id": stored.message_id, "status": status, "duplicate": stored.duplicate},
         status_code=202,
     )
 
 
 @router.get("/messages/{message_id}", summary="Status of an inbound message")
-def message_status(message_id: str, sessions: Sessions) -> dict[str, Any]:
-    message = get_message(sessions, message_id)
-    if message is None:
-        raise HTTPException(404, f"no message {message_id}")
+def message_status(message_id: str, sessions: Sessions, caller: CurrentCaller) -> dict[str, Any]:
+    scope = caller.record_scope("message")
     with sessions() as session:
+        message = queries.get_message(session, scope, message_id)
+        if message is None:
+            raise HTTPException(404, f"no message {message_id}")
         documents = document_ids_for_message(session, message_id)
     return {
         "message_id": message.id,

@@ -12,10 +12,12 @@ import numpy as np
 from pydantic import BaseModel
 from sqlalchemy.orm import Session, sessionmaker
 
+from gateway.demo.access import demo_grants, demo_principals, showcase_supplier
 from gateway.demo.catalog import Catalog, build_catalog
 from gateway.demo.collaboration import Collaboration, simulate_collaboration
 from gateway.demo.demand import DemandMatrix, simulate_demand
 from gateway.demo.flows import Flows, simulate_flows
+from gateway.store.access import IssuedKey, add_rules, create_key, ensure_principal
 from gateway.store.audit import record
 from gateway.store.documents import save_documents
 from gateway.store.master import (
@@ -94,8 +96,13 @@ def generate_demo(
     return DemoData(seed, as_of, calendar, catalog, demand, flows, collaboration)
 
 
-def load_demo(sessions: sessionmaker[Session], data: DemoData, progress: Progress) -> None:
-    """Write the demo into the store, one transaction per step, reporting each step."""
+def load_demo(
+    sessions: sessionmaker[Session], data: DemoData, progress: Progress
+) -> list[IssuedKey]:
+    """Write the demo into the store, one transaction per step, reporting each step.
+
+    Returns one fresh API key per kind of principal, to try each view (shown once).
+    """
     catalog = data.catalog
     with sessions.begin() as session:
         save_segments(session, catalog.segments)
@@ -110,9 +117,33 @@ def load_demo(sessions: sessionmaker[Session], data: DemoData, progress: Progres
         with sessions.begin() as session:
             save_documents(session, documents)
         progress(name, len(documents))
+    keys = _grant_access(sessions, data.catalog)
+    progress("access", len(keys))
     with sessions.begin() as session:
         detail: dict[str, Any] = {"seed": data.seed, "as_of": data.as_of.isoformat()}
         record(session, "gateway demo", "demo.built", "database", "demo", detail | data.counts())
+    return keys
+
+
+def _grant_access(sessions: sessionmaker[Session], catalog: Catalog) -> list[IssuedKey]:
+    actor = "gateway demo"
+    showcase = f"supplier:{showcase_supplier(catalog)}"
+    keys = []
+    with sessions.begin() as session:
+        for principal in demo_principals(catalog):
+            ensure_principal(
+                session,
+                principal.id,
+                principal.kind,
+                supplier_id=principal.supplier_id,
+                display_name=principal.display_name,
+                actor=actor,
+            )
+        session.flush()
+        add_rules(session, demo_grants(catalog), actor=actor)
+        for principal_id in (showcase, "planner:demo", "integration:demo", "admin:demo"):
+            keys.append(create_key(session, principal_id, name="demo", actor=actor))
+    return keys
 
 
 def _demand_rows(data: DemoData) -> list[dict[str, Any]]:

@@ -1,6 +1,6 @@
 """The store: SQLAlchemy tables, migrations, the inbox, the audit log and document mapping."""
 
-from gateway.store import document_tables, tables
+from gateway.store import access_tables, document_tables, tables
 from gateway.store.audit import record
 from gateway.store.documents import (
     MissingProvenanceError,
@@ -17,6 +17,7 @@ __all__ = [
     "MissingProvenanceError",
     "Outcome",
     "Stored",
+    "access_tables",
     "current_revision",
     "document_ids_for_message",
     "document_tables",

@@ -12,10 +12,20 @@ from sqlalchemy import Engine
 
 from gateway.app import create_app
 from gateway.settings import Settings
-from tests.support import engine_for_tests, free_port, serve
+from tests.support import bearer, engine_for_tests, free_port, issue_key, serve
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "data" / "canonical"
 PROBLEM = "application/problem+json"
+
+
+@pytest.fixture
+def admin(database_url: str) -> dict[str, str]:
+    """Headers of an admin key: it may send any document."""
+    return bearer(
+        issue_key(
+            database_url, "admin:tests", "admin", grants=[["g", "admin:tests", "role:admin", "*"]]
+        )
+    )
 
 
 @pytest.fixture
@@ -61,75 +71,79 @@ def test_readyz_is_red_while_migrations_are_pending(tmp_path: Path) -> None:
     assert "gateway db upgrade" in ready.json()["detail"]
 
 
-def test_a_document_is_stored_then_processed(base_url: str) -> None:
+def test_a_document_is_stored_then_processed(base_url: str, admin: dict[str, str]) -> None:
     body = (EXAMPLES / "ship_notice.json").read_bytes()
     answer = httpx.post(
         f"{base_url}/api/v1/documents",
         content=body,
-        headers={"X-Partner-ID": "SUP001", "Content-Type": "application/json"},
+        headers={**admin, "Content-Type": "application/json"},
     )
     assert answer.status_code == 202
     message_id = answer.json()["message_id"]
-    status = httpx.get(f"{base_url}/api/v1/messages/{message_id}").json()
-    assert status["status"] == "processed" and status["partner_id"] == "SUP001"
+    status = httpx.get(f"{base_url}/api/v1/messages/{message_id}", headers=admin).json()
+    assert status["status"] == "processed" and status["partner_id"] == "admin:tests"
     assert len(status["documents"]["ship_notice"]) == 1
     assert status["size_bytes"] == len(body)
 
 
-def test_an_invalid_document_is_kept_and_answered_with_the_field(base_url: str) -> None:
+def test_an_invalid_document_is_kept_and_answered_with_the_field(
+    base_url: str, admin: dict[str, str]
+) -> None:
     data = json.loads((EXAMPLES / "purchase_order.json").read_text())
     data["lines"][2]["quantity"] = "lots"
-    answer = httpx.post(
-        f"{base_url}/api/v1/documents", json=data, headers={"X-Partner-ID": "SUP001"}
-    )
+    answer = httpx.post(f"{base_url}/api/v1/documents", json=data, headers=admin)
     assert answer.status_code == 422
     assert answer.headers["content-type"] == PROBLEM
     problem = answer.json()
     assert problem["errors"][0]["field"] == "purchase_order.lines.2.quantity"
-    kept = httpx.get(f"{base_url}/api/v1/messages/{problem['message_id']}").json()
+    kept = httpx.get(f"{base_url}/api/v1/messages/{problem['message_id']}", headers=admin).json()
     assert kept["status"] == "failed" and "lines.2.quantity" in kept["error"]
 
 
-def test_malformed_json_says_where(base_url: str) -> None:
+def test_malformed_json_says_where(base_url: str, admin: dict[str, str]) -> None:
     answer = httpx.post(
         f"{base_url}/api/v1/documents",
         content=b'{"type": "receipt",, }',
-        headers={"X-Partner-ID": "SUP001"},
+        headers=admin,
     )
     assert answer.status_code == 422
     assert "column" in answer.json()["detail"]
 
 
-def test_the_same_idempotency_key_gets_the_first_answer(base_url: str) -> None:
+def test_the_same_idempotency_key_gets_the_first_answer(
+    base_url: str, admin: dict[str, str]
+) -> None:
     body = (EXAMPLES / "receipt.json").read_bytes()
-    headers = {"X-Partner-ID": "ERP", "Idempotency-Key": "receipt-0001"}
+    headers = {**admin, "Idempotency-Key": "receipt-0001"}
     first = httpx.post(f"{base_url}/api/v1/documents", content=body, headers=headers)
     second = httpx.post(f"{base_url}/api/v1/documents", content=body, headers=headers)
     assert first.status_code == second.status_code == 202
     assert second.json()["message_id"] == first.json()["message_id"]
     assert second.json()["duplicate"] is True
-    status = httpx.get(f"{base_url}/api/v1/messages/{first.json()['message_id']}").json()
+    status = httpx.get(
+        f"{base_url}/api/v1/messages/{first.json()['message_id']}", headers=admin
+    ).json()
     assert len(status["documents"]["receipt"]) == 1  # counted once
 
 
-def test_an_oversized_body_is_refused(base_url: str) -> None:
+def test_an_oversized_body_is_refused(base_url: str, admin: dict[str, str]) -> None:
     answer = httpx.post(
         f"{base_url}/api/v1/documents",
         content=b"x" * (65 * 1024),
-        headers={"X-Partner-ID": "SUP001"},
+        headers=admin,
     )
     assert answer.status_code == 413
     assert answer.headers["content-type"] == PROBLEM
 
 
-def test_a_missing_partner_header_is_named(base_url: str) -> None:
+def test_a_missing_key_is_401_and_stores_nothing(base_url: str, admin: dict[str, str]) -> None:
     answer = httpx.post(f"{base_url}/api/v1/documents", content=b"{}")
-    assert answer.status_code == 422
-    assert answer.json()["errors"][0]["field"] == "header.x-partner-id"
+    assert answer.status_code == 401 and answer.headers["www-authenticate"] == "Bearer"
+    assert answer.json()["code"] == "access.key_missing"
 
 
-def test_errors_are_problem_details_everywhere(base_url: str) -> None:
-    missing = httpx.get(f"{base_url}/api/v1/messages/{'0' * 32}")
+def test_errors_are_problem_details_everywhere(base_url: str, admin: dict[str, str]) -> None:
+    missing = httpx.get(f"{base_url}/api/v1/messages/{'0' * 32}", headers=admin)
     assert missing.status_code == 404 and missing.headers["content-type"] == PROBLEM
     nowhere = httpx.get(f"{base_url}/no/such/page")
     assert nowhere.status_code == 404 and nowhere.json()["title"] == "Not Found"
@@ -138,4 +152,4 @@ def test_errors_are_problem_details_everywhere(base_url: str) -> None:
 def test_openapi_docs_are_served(base_url: str) -> None:
     assert httpx.get(f"{base_url}/docs").status_code == 200
     spec = httpx.get(f"{base_url}/openapi.json").json()
-    assert {"/healthz", "/readyz", "/api/v1/documents"} <= set(spec["paths"])
+    assert {"/healthz", "/readyz", "/api/v1/documents", "/api/v1/me"} <= set(spec["paths"])

@@ -15,7 +15,13 @@ from gateway.store import tables
 def test_demo_loads_every_record(sessions: sessionmaker[Session]) -> None:
     data = generate_demo(9, as_of=dt.date(2026, 11, 20), items=48, suppliers=8, weeks=70)
     steps: list[tuple[str, int]] = []
-    load_demo(sessions, data, lambda name, count: steps.append((name, count)))
+    keys = load_demo(sessions, data, lambda name, count: steps.append((name, count)))
+    assert [k.principal_id.split(":")[0] for k in keys] == [
+        "supplier",
+        "planner",
+        "integration",
+        "admin",
+    ]
     counts = data.counts()
     expected = {
         tables.ItemRow: counts["items"],
@@ -40,4 +46,4 @@ def test_demo_loads_every_record(sessions: sessionmaker[Session]) -> None:
         ).one()
         assert built.detail["seed"] == 9
     assert [name for name, _ in steps][:2] == ["master data", "demand history"]
-    assert len(steps) == len(data.documents()) + 2
+    assert len(steps) == len(data.documents()) + 3

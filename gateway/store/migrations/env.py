@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from alembic import context
 
+import gateway.store.access_tables
 import gateway.store.document_tables  # noqa: F401 - registers the document tables
 from gateway.store.tables import Base
 

@@ -1,0 +1,67 @@
+"""Scoped reads for suppliers, planners and integration teams."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, HTTPException, Query
+
+from gateway.app.auth import CurrentCaller
+from gateway.app.deps import Sessions
+from gateway.store import queries
+
+router = APIRouter(prefix="/api/v1", tags=["reads"])
+
+
+@router.get("/me", summary="Who this API key is, and where it may read")
+def me(caller: CurrentCaller) -> dict[str, Any]:
+    principal = caller.principal
+    readable = {}
+    for obj in ("purchase_order", "planning_schedule", "message", "segment"):
+        scope = caller.authorizer.scope(principal, obj, "read")
+        readable[obj] = "all" if scope.segments is None else sorted(scope.segments)
+    return {
+        "principal": principal.id,
+        "kind": principal.kind.value,
+        "supplier_id": principal.supplier_id,
+        "key_id": principal.key_id,
+        "key_scopes": list(caller.key_scopes),
+        "segments_readable": readable,
+    }
+
+
+@router.get("/segments", summary="The segments this caller may see")
+def segments(caller: CurrentCaller, sessions: Sessions) -> list[dict[str, Any]]:
+    scope = caller.scope("segment", "read")
+    with sessions() as session:
+        rows = queries.list_segments(session, scope)
+        return [
+            {"id": r.id, "name": r.name, "service_level_target": r.service_level_target}
+            for r in rows
+        ]
+
+
+@router.get("/purchase-orders", summary="Purchase orders in the caller's scope")
+def purchase_orders(
+    caller: CurrentCaller,
+    sessions: Sessions,
+    cursor: Annotated[int, Query(ge=0, description="Id after which to continue")] = 0,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+) -> dict[str, Any]:
+    scope = caller.scope("purchase_order", "read")
+    with sessions() as session:
+        orders, last = queries.list_purchase_orders(session, scope, after_id=cursor, limit=limit)
+    return {
+        "items": [o.model_dump(mode="json", exclude={"provenance"}) for o in orders],
+        "next_cursor": last if len(orders) == limit else None,
+    }
+
+
+@router.get("/purchase-orders/{po_number}", summary="One purchase order in scope")
+def purchase_order(po_number: str, caller: CurrentCaller, sessions: Sessions) -> dict[str, Any]:
+    scope = caller.record_scope("purchase_order")
+    with sessions() as session:
+        order = queries.get_purchase_order(session, scope, po_number)
+    if order is None:
+        raise HTTPException(404, f"no purchase order {po_number}")
+    return order.model_dump(mode="json", exclude={"provenance"})
