@@ -43,10 +43,32 @@ _CO_CREATION = [
     ("capacity_commit", WRITE),
     ("consensus_forecast", READ),
 ]
+# Planners read the planning objects of their segments by name, never with a wildcard: a
+# wildcard would reach the administrative objects (policy, key, audit, principal) as well.
+PLANNING_OBJECTS = (
+    "purchase_order",
+    "planning_schedule",
+    "ship_notice",
+    "inventory_position",
+    "receipt",
+    "forecast_commit",
+    "capacity_commit",
+    "demand_signal",
+    "consensus_forecast",
+    "forecast",
+    "buffer",
+    "scorecard",
+    "segmentation",
+    "finding",
+    "message",
+    "segment",
+    "health",
+)
 _PLANNER = [
-    (ANY, READ),
+    *((obj, READ) for obj in PLANNING_OBJECTS),
     ("forecast_override", WRITE),
     ("segment_policy", WRITE),
+    ("segmentation", WRITE),
     ("finding", WRITE),
     ("purchase_order", WRITE),
     ("planning_schedule", WRITE),

@@ -17,8 +17,8 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from gateway.cli_access import keys_app, policy_app
-from gateway.store.access import IssuedKey
 from gateway.settings import Settings, get_settings
+from gateway.store.access import IssuedKey
 
 app = typer.Typer(
     help="Supplier collaboration gateway: X12 EDI, REST and file feeds in one canonical model.",

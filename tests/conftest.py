@@ -57,14 +57,23 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
     yield url
 
 
+# Reference data the migrations seed (role templates, the policy version) stays; the grants
+# tests add to it go.
+_SEEDED = {"access_rules", "access_policy_version"}
+
+
 def _empty_postgres(url: str) -> None:
     from gateway.store.tables import Base
 
-    names = ", ".join(f'"{table.name}"' for table in Base.metadata.sorted_tables)
+    names = ", ".join(
+        f'"{table.name}"' for table in Base.metadata.sorted_tables if table.name not in _SEEDED
+    )
     engine = engine_for_tests(url)
     with engine.begin() as connection:
         # TRUNCATE fires no row triggers, so the append-only audit log can be emptied here.
         connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        connection.execute(text("DELETE FROM access_rules WHERE ptype = 'g'"))
+        connection.execute(text("UPDATE access_policy_version SET version = version + 1"))
     engine.dispose()
 
 

@@ -57,7 +57,7 @@ def create_principal(
                 display_name=body.display_name,
                 actor=caller.principal.id,
             )
-    except ValueError as error:
+    except (LookupError, ValueError) as error:
         raise HTTPException(422, str(error)) from None
     return {"id": body.id}
 

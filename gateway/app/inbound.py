@@ -9,7 +9,7 @@ from fastapi import APIRouter, Header, HTTPException, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from access import AccessError, Forbidden, PrincipalKind
+from access import AccessError, Forbidden, NotVisible, PrincipalKind
 from gateway.app.auth import Caller, CurrentCaller
 from gateway.app.deps import AppSettings, Sessions
 from gateway.app.problems import field_errors, problem
@@ -97,6 +97,8 @@ async def submit_document(
     caller: CurrentCaller,
     idempotency_key: Annotated[str | None, Header(max_length=200)] = None,
 ) -> Any:
+    if "write" not in caller.key_scopes:  # a read-only key stores nothing
+        raise Forbidden("this API key is limited to read", "access.key_scope")
     body = await read_body(request, settings.max_body_bytes)
     stored = store_message(
         sessions,
@@ -129,8 +131,8 @@ def message_status(message_id: str, sessions: Sessions, caller: CurrentCaller) -
     scope = caller.record_scope("message")
     with sessions() as session:
         message = queries.get_message(session, scope, message_id)
-        if message is None:
-            raise HTTPException(404, f"no message {message_id}")
+        if message is None:  # absent or out of scope: the same answer, audited
+            raise NotVisible(f"no message {message_id}")
         documents = document_ids_for_message(session, message_id)
     return {
         "message_id": message.id,

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Query
+from fastapi import APIRouter, Query
 
+from access import NotVisible
 from gateway.app.auth import CurrentCaller
 from gateway.app.deps import Sessions
 from gateway.store import queries
@@ -62,6 +63,6 @@ def purchase_order(po_number: str, caller: CurrentCaller, sessions: Sessions) ->
     scope = caller.record_scope("purchase_order")
     with sessions() as session:
         order = queries.get_purchase_order(session, scope, po_number)
-    if order is None:
-        raise HTTPException(404, f"no purchase order {po_number}")
+    if order is None:  # absent or out of scope: the same answer, audited
+        raise NotVisible(f"no purchase order {po_number}")
     return order.model_dump(mode="json", exclude={"provenance"})

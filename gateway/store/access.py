@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from access import NewKey, Principal, PrincipalKind, Unauthenticated, generate_key, secret_matches
 from gateway.store.access_tables import AccessRuleRow, ApiKeyRow, PolicyVersionRow, PrincipalRow
 from gateway.store.audit import record
-from gateway.store.tables import utcnow
+from gateway.store.tables import SupplierRow, utcnow
 
 # Writing last_used_at on every request would make every read a write; once a minute is
 # enough to tell which keys are in use.
@@ -46,6 +46,8 @@ def ensure_principal(
         raise ValueError("a supplier principal needs a supplier id, and only it has one")
     if session.get(PrincipalRow, principal_id) is not None:
         return
+    if supplier_id is not None and session.get(SupplierRow, supplier_id) is None:
+        raise LookupError(f"no supplier {supplier_id}: load master data first")
     session.add(
         PrincipalRow(
             id=principal_id,

@@ -65,11 +65,15 @@ def save_document(session: Session, document: BaseModel) -> int:
 
 def load_document(session: Session, doc_type: str, row_id: int) -> Document:
     """Load one stored document back into its canonical model."""
-    mapping = MAPPINGS[doc_type]
-    row = session.get(mapping.table, row_id)
+    row = session.get(MAPPINGS[doc_type].table, row_id)
     if row is None:
         raise LookupError(f"no {doc_type} with id {row_id}")
-    data = _from_row(row, mapping)
+    return document_from_row(doc_type, row)
+
+
+def document_from_row(doc_type: str, row: Any) -> Document:
+    """The canonical model of a header row whose lines are loaded (or about to be)."""
+    data = _from_row(row, MAPPINGS[doc_type])
     data["type"] = doc_type
     data["provenance"] = {name: getattr(row, name) for name in _PROVENANCE_COLUMNS}
     return _DOCUMENT.validate_python(data)

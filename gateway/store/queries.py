@@ -10,12 +10,12 @@ from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import Select, exists, false, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from access import Scope
 from gateway.model import PurchaseOrder
 from gateway.store.document_tables import PurchaseOrderLineRow, PurchaseOrderRow
-from gateway.store.documents import load_document
+from gateway.store.documents import document_from_row
 from gateway.store.tables import InboxRow, ItemRow, SegmentRow
 
 
@@ -48,46 +48,43 @@ def list_purchase_orders(
 ) -> tuple[list[PurchaseOrder], int]:
     """Purchase orders in scope by id after a cursor, and the last id (the next cursor).
 
-    Lines outside the scope's segments are left out of each order.
+    Lines outside the scope's segments are left out of each order. Two queries in all: the
+    orders, then their visible lines.
     """
-    ids = session.scalars(
+    query = (
         _scoped_orders(scope)
-        .with_only_columns(PurchaseOrderRow.id)
         .where(PurchaseOrderRow.id > after_id)
         .order_by(PurchaseOrderRow.id)
         .limit(limit)
-    ).all()
-    orders = [_visible_order(session, scope, row_id) for row_id in ids]
-    return orders, (ids[-1] if ids else after_id)
+    )
+    rows = session.scalars(query.options(_visible_lines_loader(scope))).all()
+    orders = [_as_order(row) for row in rows]
+    return orders, (rows[-1].id if rows else after_id)
 
 
 def get_purchase_order(session: Session, scope: Scope, po_number: str) -> PurchaseOrder | None:
     """One purchase order in scope by number (the newest if re-sent), else None."""
-    row_id = session.scalar(
+    query = (
         _scoped_orders(scope)
-        .with_only_columns(PurchaseOrderRow.id)
         .where(PurchaseOrderRow.po_number == po_number)
         .order_by(PurchaseOrderRow.id.desc())
         .limit(1)
+        .options(_visible_lines_loader(scope))
     )
-    return None if row_id is None else _visible_order(session, scope, row_id)
+    row = session.scalar(query)
+    return None if row is None else _as_order(row)
 
 
-def _visible_order(session: Session, scope: Scope, row_id: int) -> PurchaseOrder:
-    order = load_document(session, "purchase_order", row_id)
-    assert isinstance(order, PurchaseOrder)
+def _visible_lines_loader(scope: Scope) -> Any:
     if scope.segments is None:
-        return order
-    visible = set(
-        session.scalars(
-            select(PurchaseOrderLineRow.line_number).where(
-                PurchaseOrderLineRow.document_id == row_id, _visible_lines(scope)
-            )
-        )
-    )
-    return order.model_copy(
-        update={"lines": [ln for ln in order.lines if ln.line_number in visible]}
-    )
+        return selectinload(PurchaseOrderRow.lines)
+    return selectinload(PurchaseOrderRow.lines.and_(_visible_lines(scope)))
+
+
+def _as_order(row: PurchaseOrderRow) -> PurchaseOrder:
+    order = document_from_row("purchase_order", row)
+    assert isinstance(order, PurchaseOrder)
+    return order
 
 
 def get_message(session: Session, scope: Scope, message_id: str) -> InboxRow | None:
