@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from decimal import Decimal
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
@@ -66,3 +68,33 @@ def purchase_order(po_number: str, caller: CurrentCaller, sessions: Sessions) ->
     if order is None:  # absent or out of scope: the same answer, audited
         raise NotVisible(f"no purchase order {po_number}")
     return order.model_dump(mode="json", exclude={"provenance"})
+
+
+@router.get(
+    "/demand-signal",
+    summary="Weekly demand in the caller's segments, redacted for suppliers",
+    description="Totals per segment, and per item. A supplier sees only the items it "
+    "supplies, scaled to its share; never another supplier's name, volume or price.",
+)
+def demand_signal(
+    caller: CurrentCaller,
+    sessions: Sessions,
+    weeks: Annotated[int, Query(ge=1, le=156)] = 26,
+) -> dict[str, Any]:
+    scope = caller.scope("demand_signal", "read")
+    since = dt.date.today() - dt.timedelta(weeks=weeks)
+    with sessions() as session:
+        segments, items = queries.demand_signal(session, scope, since)
+    return {
+        "since": since.isoformat(),
+        "scaled_to_supplier_share": scope.supplier_id is not None,
+        "segments": _series(segments, "segment_id"),
+        "items": _series(items, "item_id"),
+    }
+
+
+def _series(rows: list[tuple[str, dt.date, Decimal]], key: str) -> list[dict[str, Any]]:
+    grouped: dict[str, list[dict[str, Any]]] = {}
+    for name, week, quantity in rows:
+        grouped.setdefault(name, []).append({"week": week.isoformat(), "quantity": float(quantity)})
+    return [{key: name, "weeks": weeks} for name, weeks in grouped.items()]

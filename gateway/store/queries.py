@@ -6,17 +6,19 @@ cannot call these without a scope, and an empty scope matches nothing.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
+from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Select, exists, false, select
+from sqlalchemy import Select, exists, false, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from access import Scope
 from gateway.model import PurchaseOrder
 from gateway.store.document_tables import PurchaseOrderLineRow, PurchaseOrderRow
 from gateway.store.documents import document_from_row
-from gateway.store.tables import InboxRow, ItemRow, SegmentRow
+from gateway.store.tables import DemandRow, InboxRow, ItemRow, ItemSourceRow, SegmentRow
 
 
 def _visible_lines(scope: Scope) -> Any:
@@ -102,3 +104,53 @@ def list_segments(session: Session, scope: Scope) -> Sequence[SegmentRow]:
     if scope.segments is not None:
         query = query.where(SegmentRow.id.in_(sorted(scope.segments)))
     return session.scalars(query).all()
+
+
+def demand_signal(
+    session: Session, scope: Scope, since: dt.date
+) -> tuple[list[tuple[str, dt.date, Decimal]], list[tuple[str, dt.date, Decimal]]]:
+    """Weekly demand since a date: totals per segment, and per item.
+
+    For a supplier, items are only those it supplies, each scaled by its share of the item:
+    a dual-sourced item shows the supplier its own expected volume, never the total, which
+    would reveal the other supplier's. Nothing names other suppliers or carries prices.
+    """
+    if scope.is_empty:
+        return [], []
+    in_scope = [] if scope.segments is None else [ItemRow.segment_id.in_(sorted(scope.segments))]
+    segment_totals = session.execute(
+        select(ItemRow.segment_id, DemandRow.period_start, func.sum(DemandRow.quantity))
+        .join(ItemRow, ItemRow.id == DemandRow.item_id)
+        .where(DemandRow.period_start >= since, *in_scope)
+        .group_by(ItemRow.segment_id, DemandRow.period_start)
+        .order_by(ItemRow.segment_id, DemandRow.period_start)
+    ).all()
+    quantity: Any = func.sum(DemandRow.quantity)
+    items = select(DemandRow.item_id, DemandRow.period_start).join(
+        ItemRow, ItemRow.id == DemandRow.item_id
+    )
+    if scope.supplier_id is not None:
+        items = items.join(
+            ItemSourceRow,
+            (ItemSourceRow.item_id == DemandRow.item_id)
+            & (ItemSourceRow.supplier_id == scope.supplier_id),
+        )
+        quantity = quantity * ItemSourceRow.share
+    per_item = session.execute(
+        items.add_columns(quantity)
+        .where(DemandRow.period_start >= since, *in_scope)
+        .group_by(
+            DemandRow.item_id,
+            DemandRow.period_start,
+            *([ItemSourceRow.share] if scope.supplier_id is not None else []),
+        )
+        .order_by(DemandRow.item_id, DemandRow.period_start)
+    ).all()
+    return (
+        [(seg, week, _decimal(total)) for seg, week, total in segment_totals],
+        [(item, week, _decimal(total)) for item, week, total in per_item],
+    )
+
+
+def _decimal(value: Any) -> Decimal:
+    return Decimal(str(value)).quantize(Decimal("0.01"))
