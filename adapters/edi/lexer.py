@@ -114,7 +114,9 @@ def _read_isa(text: str) -> tuple[list[str], Delimiters, int, bool]:
     breaks as terminators.
     """
     element = text[3:4]
-    if not element or element.isalnum() or element.isspace():
+    # any character may separate elements except letters, digits, space and line breaks;
+    # control characters such as GS (0x1D) are common in older translators
+    if not element or element.isalnum() or element in " \r\n":
         raise ReadError("026", f"invalid element separator {element!r} after ISA")
     header: list[str] = []
     wrapped = False
