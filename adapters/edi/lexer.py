@@ -210,13 +210,19 @@ def _lex(chunks: Iterable[str]) -> Iterator[Segment]:
             fields, delimiters, used, fixed = _read_isa(buf[start:])
             index += 1
             yield Segment(fields, index, delimiters, fixed)
-            buf = _drop_newlines(buf[start + used :], delimiters.segment)
+            buf = buf[start + used :]
             continue
         terminator = delimiters.segment
         element = delimiters.element
         pieces = buf.split(terminator)
         tail = pieces.pop()
+        # line breaks are removed per segment, not per chunk: the next interchange in the
+        # file may use a line break as its terminator
+        newlines = _NEWLINES.replace(terminator, "")
+        wrapped = any(char in buf for char in newlines)
         for k, piece in enumerate(pieces):
+            if wrapped:
+                piece = _drop_newlines(piece, terminator)
             if not piece:
                 continue  # an empty segment (e.g. a doubled terminator): not data
             fields = piece.split(element)
@@ -228,16 +234,17 @@ def _lex(chunks: Iterable[str]) -> Iterator[Segment]:
                 break
         else:
             if eof:
-                if tail.strip():
+                tail = _drop_newlines(tail, terminator).strip()
+                if tail:
                     index += 1  # the last segment lacks its terminator: keep it
-                    yield Segment(tail.strip().split(element), index)
+                    yield Segment(tail.split(element), index)
                 return
             more = next(chunk_iter, None)
             if more is None:
                 eof = True
                 buf = tail
             else:
-                buf = tail + _drop_newlines(more, terminator)
+                buf = tail + more
 
 
 def _skip_blank(text: str) -> int:
