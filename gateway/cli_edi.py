@@ -61,8 +61,7 @@ def _read(path: Path, ack: AckOptions | None = None) -> list[InterchangeResult] 
 
 def _rejected(results: list[InterchangeResult]) -> bool:
     return any(
-        (not r.accepted and not r.duplicate) or any(not s.accepted for s in r.sets)
-        for r in results
+        (not r.accepted and not r.duplicate) or any(not s.accepted for s in r.sets) for r in results
     )
 
 
@@ -83,8 +82,10 @@ def parse(files: _Files) -> None:
             for document in result.documents:
                 typer.echo(document.model_dump_json(exclude_none=True))
             if result.duplicate:
-                _err(f"{path}: duplicate interchange {result.control_number} from "
-                     f"{result.sender_id}: skipped")  # fmt: skip
+                _err(
+                    f"{path}: duplicate interchange {result.control_number} from "
+                    f"{result.sender_id}: skipped"
+                )
                 continue
             for error in result.all_errors():
                 _err(_report(path, error))
@@ -121,16 +122,21 @@ def validate(files: _Files) -> None:
             code = 2
             continue
         for result in results:
-            verdict = "duplicate" if result.duplicate else (
-                "accepted" if result.accepted else "rejected")  # fmt: skip
-            typer.echo(f"{path}: interchange {result.control_number} from "
-                       f"{result.sender_id or '?'} to {result.receiver_id or '?'}: {verdict}")  # fmt: skip
+            verdict = (
+                "duplicate" if result.duplicate else ("accepted" if result.accepted else "rejected")
+            )
+            typer.echo(
+                f"{path}: interchange {result.control_number} from "
+                f"{result.sender_id or '?'} to {result.receiver_id or '?'}: {verdict}"
+            )
             for error in result.errors:
                 typer.echo(f"  {error}")
             for ts in result.sets:
-                typer.echo(f"  set {ts.set_id} {ts.control_number} (group "
-                           f"{ts.group_control_number}, {ts.version}): "
-                           f"{'accepted' if ts.accepted else 'rejected'}")  # fmt: skip
+                typer.echo(
+                    f"  set {ts.set_id} {ts.control_number} (group "
+                    f"{ts.group_control_number}, {ts.version}): "
+                    f"{'accepted' if ts.accepted else 'rejected'}"
+                )
                 for note in ts.notes:
                     typer.echo(f"    note: {note}")
                 for error in ts.errors:
@@ -149,7 +155,8 @@ def render(
     control_number: Annotated[int, typer.Option(help="ISA13 interchange number.")] = 1,
     group_control_number: Annotated[int, typer.Option(help="GS06 group number.")] = 1,
     date: Annotated[str, typer.Option(help="Envelope date/time, ISO (YYYY-MM-DDTHH:MM).")] = (
-        "2000-01-01T00:00"),
+        "2000-01-01T00:00"
+    ),
 ) -> None:
     """Print X12 for canonical JSON documents (purchase orders, ship notices, schedules)."""
     if version not in ("004010", "005010"):
@@ -163,8 +170,9 @@ def render(
     try:
         stamp = dt.datetime.fromisoformat(date)
         docs = _documents(text)
-        params = EnvelopeParams(sender, receiver, control_number, group_control_number,
-                                version=version, timestamp=stamp)  # fmt: skip
+        params = EnvelopeParams(
+            sender, receiver, control_number, group_control_number, version=version, timestamp=stamp
+        )
         if not docs:
             raise ValueError("no document in the file")
         output = render_documents(docs, params)

@@ -10,7 +10,7 @@ verdict with a note code (I18) when ISA14 asks for it or the interchange has err
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from adapters.edi.errors import EdiError, ElementError, SegmentError
 from adapters.edi.lexer import Delimiters
@@ -41,7 +41,7 @@ class GroupAck:
     @property
     def status(self) -> str:
         accepted = sum(1 for s in self.sets if s.accepted)
-        if self.group_codes and accepted == 0 or not self.sets:
+        if (self.group_codes and accepted == 0) or not self.sets:
             return "R"
         if accepted == len(self.sets):
             with_errors = any(s.errors or s.set_codes for s in self.sets)
@@ -72,19 +72,45 @@ def build_997(group: GroupAck, ack_version: str, component: str) -> list[list[st
             loc = error.location
             if isinstance(error, SegmentError):
                 elements_in_segment = 0
-                out.append(["AK3", loc.segment_id or "", str(loc.segment_position or 0),
-                            error.loop_id or "", error.code])  # fmt: skip
+                out.append(
+                    [
+                        "AK3",
+                        loc.segment_id or "",
+                        str(loc.segment_position or 0),
+                        error.loop_id or "",
+                        error.code,
+                    ]
+                )
             elif isinstance(error, ElementError) and elements_in_segment < 99:
                 elements_in_segment += 1  # X12 997: AK4 may occur at most 99 times per AK3
-                copy = (loc.value or "")[:99] if error.code in "4 5 6 7 8 9 10".split() else ""
-                out.append(["AK4", _ak4_position(error, component), error.data_element or "",
-                            error.code, _printable(copy)])  # fmt: skip
+                copy = (
+                    (loc.value or "")[:99]
+                    if error.code in ["4", "5", "6", "7", "8", "9", "10"]
+                    else ""
+                )
+                out.append(
+                    [
+                        "AK4",
+                        _ak4_position(error, component),
+                        error.data_element or "",
+                        error.code,
+                        _printable(copy),
+                    ]
+                )
         status = "A" if ts.accepted and not ts.errors else ("E" if ts.accepted else "R")
         out.append(["AK5", status, *ts.set_codes[:5]])
     accepted = sum(1 for s in group.sets if s.accepted)
     declared = group.declared_sets if group.declared_sets is not None else len(group.sets)
-    out.append(["AK9", group.status, str(declared), str(len(group.sets)), str(accepted),
-                *group.group_codes[:5]])  # fmt: skip
+    out.append(
+        [
+            "AK9",
+            group.status,
+            str(declared),
+            str(len(group.sets)),
+            str(accepted),
+            *group.group_codes[:5],
+        ]
+    )
     return out
 
 
@@ -96,9 +122,7 @@ def ack_version_for(gs08: str) -> str:
     return "005010" if gs08[:6] >= "005000" else "004010"
 
 
-def render_997(
-    groups: Sequence[GroupAck], params: EnvelopeParams, delimiters: Delimiters
-) -> str:
+def render_997(groups: Sequence[GroupAck], params: EnvelopeParams, delimiters: Delimiters) -> str:
     """One interchange holding one 997 per group, in one FA group per 997 version.
 
     ``params.version`` is ignored: each 997 is written in its group's version family.
@@ -110,32 +134,35 @@ def render_997(
         by_version.setdefault(version, []).append(("997", _strip_unsafe(body, delimiters)))
     if not by_version:
         return ""
-    version = min(by_version)
     text = []
     for offset, (gs08, sets) in enumerate(sorted(by_version.items())):
-        text.append(write_interchange(
-            [("FA", sets)],
-            EnvelopeParams(**{**_params_dict(params), "version": gs08 or version,
-                              "interchange_control_number":
-                                  params.interchange_control_number + offset,
-                              "group_control_number": params.group_control_number + offset}),
-            delimiters,
-        ))  # fmt: skip
+        text.append(
+            write_interchange(
+                [("FA", sets)],
+                replace(
+                    params,
+                    version=gs08,
+                    interchange_control_number=params.interchange_control_number + offset,
+                    group_control_number=params.group_control_number + offset,
+                ),
+                delimiters,
+            )
+        )
     return "".join(text)
-
-
-def _params_dict(params: EnvelopeParams) -> dict[str, object]:
-    return {name: getattr(params, name) for name in EnvelopeParams.__slots__}
 
 
 def _strip_unsafe(body: list[list[str]], delimiters: Delimiters) -> list[list[str]]:
     # AK404 copies bad data; a copy must not carry a delimiter into our own output
     reserved = delimiters.all()
     return [
-        [value if i < 4 or not any(c in reserved for c in value) else
-         "".join("?" if c in reserved else c for c in value) for i, value in enumerate(seg)]
+        [
+            value
+            if i < 4 or not any(c in reserved for c in value)
+            else "".join("?" if c in reserved else c for c in value)
+            for i, value in enumerate(seg)
+        ]
         for seg in body
-    ]  # fmt: skip
+    ]
 
 
 def render_ta1(
@@ -149,8 +176,10 @@ def render_ta1(
 ) -> str:
     """An interchange holding one TA1 (status A accepted, E with errors, R rejected)."""
     isa = isa_fields(params, delimiters)
-    return "".join([
-        delimiters.element.join(isa) + delimiters.segment + delimiters.suffix,
-        format_segment(["TA1", isa13, isa09, isa10, status, note_code], delimiters),
-        format_segment(["IEA", "0", f"{params.interchange_control_number:09d}"], delimiters),
-    ])  # fmt: skip
+    return "".join(
+        [
+            delimiters.element.join(isa) + delimiters.segment + delimiters.suffix,
+            format_segment(["TA1", isa13, isa09, isa10, status, note_code], delimiters),
+            format_segment(["IEA", "0", f"{params.interchange_control_number:09d}"], delimiters),
+        ]
+    )

@@ -10,10 +10,9 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from gateway.model import Envelope, Party, PartyRole, Purpose
-
 from adapters.edi.envelope import parse_date
 from adapters.edi.lexer import Segment
+from gateway.model import Envelope, Party, PartyRole, Purpose
 
 __all__ = [
     "PARTY_CODES",
@@ -129,8 +128,12 @@ def product_ids(seg: Segment, first: int) -> ProductIds:
 def product_pairs(ids: ProductIds) -> list[str]:
     """Qualifier/value pairs to write, the inverse of ``product_ids``."""
     out: list[str] = []
-    for qualifier, value in (("BP", ids.buyer_item), ("VP", ids.vendor_item), ("UP", ids.upc),
-                             ("LT", ids.lot)):  # fmt: skip
+    for qualifier, value in (
+        ("BP", ids.buyer_item),
+        ("VP", ids.vendor_item),
+        ("UP", ids.upc),
+        ("LT", ids.lot),
+    ):
         if value:
             out += [qualifier, value]
     return out
@@ -180,10 +183,15 @@ class PartyReader:
         """Take a segment of an N1 loop; False when it is not one or no N1 is open."""
         sid = seg.fields[0]
         if sid == "N1":
-            self.parties.append({
-                "role": party_role(seg.get(1)), "name": seg.get(2) or None,
-                "id_qualifier": seg.get(3) or None, "id": seg.get(4) or None, "address": [],
-            })  # fmt: skip
+            self.parties.append(
+                {
+                    "role": party_role(seg.get(1)),
+                    "name": seg.get(2) or None,
+                    "id_qualifier": seg.get(3) or None,
+                    "id": seg.get(4) or None,
+                    "address": [],
+                }
+            )
             return True
         if not self.parties:
             return False
@@ -194,8 +202,12 @@ class PartyReader:
             address.extend(v for v in (seg.get(1), seg.get(2)) if v)
             return True
         if sid == "N4":
-            party.update(city=seg.get(1) or None, region=seg.get(2) or None,
-                         postal_code=seg.get(3) or None, country=seg.get(4) or None)  # fmt: skip
+            party.update(
+                city=seg.get(1) or None,
+                region=seg.get(2) or None,
+                postal_code=seg.get(3) or None,
+                country=seg.get(4) or None,
+            )
             return True
         return False
 
@@ -214,5 +226,10 @@ def party_segments(parties: Sequence[Party]) -> Iterator[list[str]]:
             for i in range(0, len(party.address), 2):
                 yield ["N3", *party.address[i : i + 2]]
         if party.city or party.region or party.postal_code or party.country:
-            yield ["N4", party.city or "", party.region or "", party.postal_code or "",
-                   party.country or ""]  # fmt: skip
+            yield [
+                "N4",
+                party.city or "",
+                party.region or "",
+                party.postal_code or "",
+                party.country or "",
+            ]

@@ -28,11 +28,43 @@ __all__ = [
 
 # X12.5 I11 (interchange versions) this reader knows; later ones are read like the latest.
 KNOWN_ISA_VERSIONS = frozenset(
-    {"00200", "00201", "00204", "00300", "00301", "00302", "00303", "00304", "00305", "00306",
-     "00307", "00400", "00401", "00402", "00403", "00404", "00405", "00406", "00500", "00501",
-     "00502", "00503", "00504", "00505", "00600", "00601", "00602", "00700", "00701", "00702",
-     "00703", "00704", "00800", "00801"}
-)  # fmt: skip
+    {
+        "00200",
+        "00201",
+        "00204",
+        "00300",
+        "00301",
+        "00302",
+        "00303",
+        "00304",
+        "00305",
+        "00306",
+        "00307",
+        "00400",
+        "00401",
+        "00402",
+        "00403",
+        "00404",
+        "00405",
+        "00406",
+        "00500",
+        "00501",
+        "00502",
+        "00503",
+        "00504",
+        "00505",
+        "00600",
+        "00601",
+        "00602",
+        "00700",
+        "00701",
+        "00702",
+        "00703",
+        "00704",
+        "00800",
+        "00801",
+    }
+)
 
 
 @dataclass(slots=True)
@@ -102,7 +134,9 @@ def parse_date(value: str) -> dt.date | None:
             return dt.date(int(value[:4]), int(value[4:6]), int(value[6:]))
         if len(value) == 6 and value.isdigit():
             year = int(value[:2])
-            return dt.date(2000 + year if year < 50 else 1900 + year, int(value[2:4]), int(value[4:]))
+            return dt.date(
+                2000 + year if year < 50 else 1900 + year, int(value[2:4]), int(value[4:])
+            )
     except ValueError:
         return None
     return None
@@ -120,9 +154,21 @@ def _interchange_header(segment: Segment) -> InterchangeHeader:
     f = segment.fields
     assert segment.delimiters is not None
     header = InterchangeHeader(
-        f[5].strip(), f[6].strip(), f[7].strip(), f[8].strip(), f[9], f[10], f[11], f[12],
-        f[13], f[14], f[15], segment.delimiters, segment.fixed_width, segment.index,
-    )  # fmt: skip
+        f[5].strip(),
+        f[6].strip(),
+        f[7].strip(),
+        f[8].strip(),
+        f[9],
+        f[10],
+        f[11],
+        f[12],
+        f[13],
+        f[14],
+        f[15],
+        segment.delimiters,
+        segment.fixed_width,
+        segment.index,
+    )
     header.errors.extend(_isa_errors(header, segment.index))
     return header
 
@@ -130,9 +176,10 @@ def _interchange_header(segment: Segment) -> InterchangeHeader:
 def _isa_errors(h: InterchangeHeader, index: int) -> Iterator[InterchangeError]:
     def err(code: str, message: str, value: str) -> InterchangeError:
         return InterchangeError(
-            code, message, Location(h.control_number, segment_position=index, segment_id="ISA",
-                                    value=value)
-        )  # fmt: skip
+            code,
+            message,
+            Location(h.control_number, segment_position=index, segment_id="ISA", value=value),
+        )
 
     d = h.delimiters
     if d.component in (d.element, d.segment) or d.component.isalnum():
@@ -197,7 +244,7 @@ class _Walker:
         if self.gs is not None:
             self._close_group(None, seg.index, missing=True)
         f = seg.fields + [""] * max(0, 9 - len(seg.fields))
-        self.gs = GroupHeader(*f[1:9], self.isa)
+        self.gs = GroupHeader(f[1], f[2], f[3], f[4], f[5], f[6], f[7], f[8], self.isa)
         self.groups += 1
         self.sets = 0
         self.seen_sets = set()
@@ -233,9 +280,10 @@ class _Walker:
             st.errors.append(self._set_error("3", "ST02 and SE02 do not agree", se.get(2)))
         if se.get(1) != str(len(st.segments)) and se.get(1).lstrip("0") != str(len(st.segments)):
             st.errors.append(
-                self._set_error("4", f"SE01 says {se.get(1)} segments, counted "
-                                f"{len(st.segments)}", se.get(1))
-            )  # fmt: skip
+                self._set_error(
+                    "4", f"SE01 says {se.get(1)} segments, counted {len(st.segments)}", se.get(1)
+                )
+            )
         self._emit_set()
 
     def _emit_set(self) -> None:
@@ -263,9 +311,10 @@ class _Walker:
                 gs.errors.append(self._group_error("4", "GS06 and GE02 do not agree", ge.get(2)))
             if declared != self.sets:
                 gs.errors.append(
-                    self._group_error("5", f"GE01 says {ge.get(1)} sets, counted {self.sets}",
-                                      ge.get(1))
-                )  # fmt: skip
+                    self._group_error(
+                        "5", f"GE01 says {ge.get(1)} sets, counted {self.sets}", ge.get(1)
+                    )
+                )
         self.out.append(GroupEnd(gs, declared, self.sets))
         self.gs = None
 
@@ -282,10 +331,11 @@ class _Walker:
         if declared != self.groups:
             isa.errors.append(
                 InterchangeError(
-                    "021", f"IEA01 says {seg.get(1)} groups, counted {self.groups}",
+                    "021",
+                    f"IEA01 says {seg.get(1)} groups, counted {self.groups}",
                     self._loc(seg, seg.get(1)),
                 )
-            )  # fmt: skip
+            )
         self.out.append(InterchangeEnd(isa, declared))
         self.isa = None
 
@@ -300,9 +350,12 @@ class _Walker:
         self._close_open(index)
         assert self.isa is not None
         self.isa.errors.append(
-            InterchangeError("023", "interchange trailer (IEA) missing", Location(
-                self.isa.control_number, segment_position=index))
-        )  # fmt: skip
+            InterchangeError(
+                "023",
+                "interchange trailer (IEA) missing",
+                Location(self.isa.control_number, segment_position=index),
+            )
+        )
         self.out.append(InterchangeEnd(self.isa, None))
         self.isa = None
 
@@ -316,9 +369,12 @@ class _Walker:
             return
         if self.isa is not None:
             self.isa.errors.append(
-                InterchangeError("024", f"segment {seg.fields[0]!r} outside a transaction set",
-                                 self._loc(seg, seg.fields[0]))
-            )  # fmt: skip
+                InterchangeError(
+                    "024",
+                    f"segment {seg.fields[0]!r} outside a transaction set",
+                    self._loc(seg, seg.fields[0]),
+                )
+            )
         else:
             self.out.append(_orphan_interchange(seg))
 
@@ -326,20 +382,34 @@ class _Walker:
         return Location(
             self.isa.control_number if self.isa else None,
             self.gs.control_number if self.gs else None,
-            segment_position=seg.index, segment_id=seg.fields[0], value=value,
-        )  # fmt: skip
+            segment_position=seg.index,
+            segment_id=seg.fields[0],
+            value=value,
+        )
 
     def _group_error(self, code: str, message: str, value: str | None = None) -> GroupError:
-        return GroupError(code, message, Location(
-            self.isa.control_number if self.isa else None,
-            self.gs.control_number if self.gs else None, value=value))  # fmt: skip
+        return GroupError(
+            code,
+            message,
+            Location(
+                self.isa.control_number if self.isa else None,
+                self.gs.control_number if self.gs else None,
+                value=value,
+            ),
+        )
 
     def _set_error(self, code: str, message: str, value: str | None = None) -> TransactionSetError:
         st = self.st
-        return TransactionSetError(code, message, Location(
-            self.isa.control_number if self.isa else None,
-            self.gs.control_number if self.gs else None,
-            st.control_number if st else None, value=value))  # fmt: skip
+        return TransactionSetError(
+            code,
+            message,
+            Location(
+                self.isa.control_number if self.isa else None,
+                self.gs.control_number if self.gs else None,
+                st.control_number if st else None,
+                value=value,
+            ),
+        )
 
 
 def _orphan_interchange(seg: Segment) -> InterchangeEnd:
@@ -348,9 +418,12 @@ def _orphan_interchange(seg: Segment) -> InterchangeEnd:
         "", "", "", "", "", "", "", "", "", "0", "", Delimiters(), False, seg.index
     )
     header.errors.append(
-        InterchangeError("024", "data outside an interchange (ISA..IEA)",
-                         Location(segment_position=seg.index, value=" ".join(seg.fields)[:80]))
-    )  # fmt: skip
+        InterchangeError(
+            "024",
+            "data outside an interchange (ISA..IEA)",
+            Location(segment_position=seg.index, value=" ".join(seg.fields)[:80]),
+        )
+    )
     return InterchangeEnd(header, None)
 
 

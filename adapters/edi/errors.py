@@ -101,11 +101,6 @@ class EdiError(Exception):
     def __hash__(self) -> int:
         return hash((type(self).__name__, self.code, self.message, self.location))
 
-    def with_location(self, **changes: object) -> EdiError:
-        fields = {name: getattr(self.location, name) for name in Location.__slots__}
-        fields.update(changes)
-        return type(self)(self.code, self.message, Location(**fields))  # type: ignore[arg-type]
-
 
 class ReadError(EdiError):
     """The input is not X12 that can be tokenized (no ISA, a broken ISA header)."""

@@ -165,17 +165,23 @@ def _element(node: etree._Element, dataele: Mapping[str, tuple[str, int, int]]) 
 
 
 def _segment(node: etree._Element, dataele: Mapping[str, tuple[str, int, int]]) -> SegmentSpec:
-    elements = tuple(_element(child, dataele) for child in node if child.tag in (
-        "element", "composite"))  # fmt: skip
+    elements = tuple(
+        _element(child, dataele) for child in node if child.tag in ("element", "composite")
+    )
     syntax = tuple(SyntaxRule.parse(s.text.strip()) for s in node.findall("syntax") if s.text)
     return SegmentSpec(
-        node.get("xid", ""), _text(node, "usage", "S"), _max(_text(node, "max_use", "1")),
-        elements, syntax, int(_text(node, "pos", "0") or 0),
-    )  # fmt: skip
+        node.get("xid", ""),
+        _text(node, "usage", "S"),
+        _max(_text(node, "max_use", "1")),
+        elements,
+        syntax,
+        int(_text(node, "pos", "0") or 0),
+    )
 
 
-def _children(node: etree._Element, dataele: Mapping[str, tuple[str, int, int]],
-              ids: set[str]) -> list[SegmentSpec | LoopSpec]:  # fmt: skip
+def _children(
+    node: etree._Element, dataele: Mapping[str, tuple[str, int, int]], ids: set[str]
+) -> list[SegmentSpec | LoopSpec]:
     out: list[SegmentSpec | LoopSpec] = []
     for child in node:
         if child.tag == "segment":
@@ -187,8 +193,14 @@ def _children(node: etree._Element, dataele: Mapping[str, tuple[str, int, int]],
             if child.get("type") == "wrapper":
                 out.extend(inner)  # pyx12 wrapper loops group without a trigger
             else:
-                out.append(LoopSpec(child.get("xid", ""), _text(child, "usage", "S"),
-                                    _max(_text(child, "repeat", "1")), inner))  # fmt: skip
+                out.append(
+                    LoopSpec(
+                        child.get("xid", ""),
+                        _text(child, "usage", "S"),
+                        _max(_text(child, "repeat", "1")),
+                        inner,
+                    )
+                )
     return out
 
 
@@ -197,9 +209,12 @@ def _dataele(path: Path) -> dict[str, tuple[str, int, int]]:
     tree = etree.parse(str(path))
     return {
         node.get("ele_num", ""): (
-            node.get("data_type", "AN"), int(node.get("min_len", "1")), int(node.get("max_len", "80")))
+            node.get("data_type", "AN"),
+            int(node.get("min_len", "1")),
+            int(node.get("max_len", "80")),
+        )
         for node in tree.getroot().iter("data_ele")
-    }  # fmt: skip
+    }
 
 
 def load_guide(path: Path, functional_id: str = "", version: str = "") -> Guide:
@@ -223,8 +238,7 @@ def load_guides(directory: Path = GUIDE_DIR) -> GuideSet:
     for version in index.iter("version"):
         for entry in version.iter("map"):
             vriic = entry.get("vriic", "")
-            guide = load_guide(directory / (entry.text or "").strip(), entry.get("fic", ""),
-                               vriic)  # fmt: skip
+            guide = load_guide(directory / (entry.text or "").strip(), entry.get("fic", ""), vriic)
             guides[(guide.set_id, base_version(vriic))] = guide
     return GuideSet(guides)
 

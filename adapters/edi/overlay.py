@@ -61,12 +61,16 @@ def load_overlay(source: str | bytes | Path) -> Overlay:
         found = []
         for node in root.iter(tag):
             element = node.get("element")
-            found.append(SegmentRule(node.get("segment", ""), int(element) if element else None,
-                                     node.get("value")))  # fmt: skip
+            found.append(
+                SegmentRule(
+                    node.get("segment", ""), int(element) if element else None, node.get("value")
+                )
+            )
         return tuple(found)
 
-    return Overlay(root.get("transaction", ""), rules("require"), rules("forbid"),
-                   root.get("partner", ""))  # fmt: skip
+    return Overlay(
+        root.get("transaction", ""), rules("require"), rules("forbid"), root.get("partner", "")
+    )
 
 
 def apply_overlays(
@@ -80,17 +84,30 @@ def apply_overlays(
         for rule in overlay.forbid:
             for position, seg in enumerate(segments, 1):
                 if rule.matches(seg):
-                    errors.append(SegmentError(
-                        "2", f"segment {rule.describe()} is forbidden by the partner overlay",
-                        _at(base, position, seg.fields[0])))  # fmt: skip
+                    errors.append(
+                        SegmentError(
+                            "2",
+                            f"segment {rule.describe()} is forbidden by the partner overlay",
+                            _at(base, position, seg.fields[0]),
+                        )
+                    )
         for rule in overlay.require:
             if not any(rule.matches(seg) for seg in segments):
-                errors.append(SegmentError(
-                    "3", f"segment {rule.describe()} is required by the partner overlay",
-                    _at(base, len(segments), rule.segment_id)))  # fmt: skip
+                errors.append(
+                    SegmentError(
+                        "3",
+                        f"segment {rule.describe()} is required by the partner overlay",
+                        _at(base, len(segments), rule.segment_id),
+                    )
+                )
     return errors
 
 
 def _at(base: Location, position: int, segment_id: str) -> Location:
-    return Location(base.interchange_control_number, base.group_control_number,
-                    base.transaction_set_control_number, position, segment_id)  # fmt: skip
+    return Location(
+        base.interchange_control_number,
+        base.group_control_number,
+        base.transaction_set_control_number,
+        position,
+        segment_id,
+    )

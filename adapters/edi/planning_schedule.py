@@ -11,14 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from gateway.model import (
-    Envelope,
-    ForecastKind,
-    ForecastPeriod,
-    PlanningSchedule,
-    Reference,
-)
-
 from adapters.edi.codes import (
     PURPOSE_CODES,
     Mapped,
@@ -35,6 +27,13 @@ from adapters.edi.codes import (
     to_date,
 )
 from adapters.edi.lexer import Segment
+from gateway.model import (
+    Envelope,
+    ForecastKind,
+    ForecastPeriod,
+    PlanningSchedule,
+    Reference,
+)
 
 __all__ = ["parse_830", "render_830"]
 
@@ -59,51 +58,80 @@ def parse_830(
     lines: list[dict[str, object]] = []
     unmapped: list[Unmapped] = []
     details: dict[str, list[dict[str, str]]] = {
-        "authorizations": [], "shipments": [], "unmapped_forecasts": []}  # fmt: skip
+        "authorizations": [],
+        "shipments": [],
+        "unmapped_forecasts": [],
+    }
     for position, seg in enumerate(segments, 1):
         sid = seg.fields[0]
         line = lines[-1] if lines else None
         item = str(len(lines))
         if sid == "BFR":
             head.update(
-                purpose=purpose_of(seg.get(1)), schedule_id=seg.get(2) or seg.get(3),
-                schedule_type=seg.get(4) or None, quantity_type=seg.get(5) or None,
-                horizon_start=to_date(seg.get(6)), horizon_end=to_date(seg.get(7)),
-                issue_date=to_date(seg.get(8)))  # fmt: skip
+                purpose=purpose_of(seg.get(1)),
+                schedule_id=seg.get(2) or seg.get(3),
+                schedule_type=seg.get(4) or None,
+                quantity_type=seg.get(5) or None,
+                horizon_start=to_date(seg.get(6)),
+                horizon_end=to_date(seg.get(7)),
+                issue_date=to_date(seg.get(8)),
+            )
         elif sid == "REF" and line is None:
             references.append(Reference(qualifier=seg.get(1), value=seg.get(2) or seg.get(3)))
         elif sid in ("N1", "N3", "N4") and line is None and parties.feed(seg):
             pass
         elif sid == "LIN":
             ids = product_ids(seg, 2)
-            lines.append({"buyer_item": ids.buyer_item, "vendor_item": ids.vendor_item,
-                          "forecasts": []})  # fmt: skip
+            lines.append(
+                {"buyer_item": ids.buyer_item, "vendor_item": ids.vendor_item, "forecasts": []}
+            )
         elif sid == "UIT" and line is not None:
             line["uom"] = seg.get(1).split(component)[0]  # UIT01 is composite C001
         elif sid == "FST" and line is not None and seg.get(2) in KINDS and seg.get(3) in PERIODS:
             forecasts = line["forecasts"]
             assert isinstance(forecasts, list)
-            forecasts.append({
-                "quantity": decimal_or_none(seg.get(1)), "kind": KINDS[seg.get(2)],
-                "period": PERIODS[seg.get(3)], "start": to_date(seg.get(4)),
-                "end": to_date(seg.get(5))})  # fmt: skip
+            forecasts.append(
+                {
+                    "quantity": decimal_or_none(seg.get(1)),
+                    "kind": KINDS[seg.get(2)],
+                    "period": PERIODS[seg.get(3)],
+                    "start": to_date(seg.get(4)),
+                    "end": to_date(seg.get(5)),
+                }
+            )
         elif sid == "SHP" and line is not None:
             if seg.get(1) == "02" and seg.get(2):
                 line["cumulative_received"] = decimal_or_none(seg.get(2))
-            details["shipments"].append(_record(item, seg, "qualifier", "quantity",
-                                                "date_qualifier", "date"))  # fmt: skip
+            details["shipments"].append(
+                _record(item, seg, "qualifier", "quantity", "date_qualifier", "date")
+            )
         elif sid == "ATH" and line is not None:
-            details["authorizations"].append(_record(item, seg, "type", "through_date",
-                                                     "quantity", "cumulative_quantity",
-                                                     "start_date"))  # fmt: skip
+            details["authorizations"].append(
+                _record(
+                    item,
+                    seg,
+                    "type",
+                    "through_date",
+                    "quantity",
+                    "cumulative_quantity",
+                    "start_date",
+                )
+            )
         elif sid not in ("ST", "SE"):
             if sid == "FST":
-                details["unmapped_forecasts"].append(_record(
-                    item, seg, "quantity", "qualifier", "timing", "start", "end"))  # fmt: skip
+                details["unmapped_forecasts"].append(
+                    _record(item, seg, "quantity", "qualifier", "timing", "start", "end")
+                )
             unmapped.append(Unmapped(position, tuple(seg.fields)))
-    schedule = PlanningSchedule.model_validate({
-        **head, "envelope": envelope, "references": references, "parties": parties.build(),
-        "lines": lines})  # fmt: skip
+    schedule = PlanningSchedule.model_validate(
+        {
+            **head,
+            "envelope": envelope,
+            "references": references,
+            "parties": parties.build(),
+            "lines": lines,
+        }
+    )
     return Mapped(schedule, unmapped, {k: v for k, v in details.items() if v})
 
 
@@ -115,19 +143,32 @@ def _record(item: str, seg: Segment, *names: str) -> dict[str, str]:
 
 def render_830(schedule: PlanningSchedule) -> list[list[str]]:
     """The body of an 830 (BFR..CTT) for ``schedule``."""
-    out: list[list[str]] = [[
-        "BFR", PURPOSE_CODES[schedule.purpose], schedule.schedule_id, "",
-        schedule.schedule_type or "DL", schedule.quantity_type or "A",
-        format_date(schedule.horizon_start), format_date(schedule.horizon_end),
-        format_date(schedule.issue_date or schedule.horizon_start)]]  # fmt: skip
+    out: list[list[str]] = [
+        [
+            "BFR",
+            PURPOSE_CODES[schedule.purpose],
+            schedule.schedule_id,
+            "",
+            schedule.schedule_type or "DL",
+            schedule.quantity_type or "A",
+            format_date(schedule.horizon_start),
+            format_date(schedule.horizon_end),
+            format_date(schedule.issue_date or schedule.horizon_start),
+        ]
+    ]
     out += [["REF", ref.qualifier, ref.value] for ref in schedule.references]
     out += list(party_segments(schedule.parties))
     for line in schedule.lines:
         out.append(["LIN", "", *product_pairs(ProductIds(line.buyer_item, line.vendor_item))])
         out.append(["UIT", line.uom])
         for bucket in line.forecasts:
-            fst = ["FST", format_decimal(bucket.quantity), _KIND_CODES[bucket.kind],
-                   _PERIOD_CODES[bucket.period], format_date(bucket.start)]  # fmt: skip
+            fst = [
+                "FST",
+                format_decimal(bucket.quantity),
+                _KIND_CODES[bucket.kind],
+                _PERIOD_CODES[bucket.period],
+                format_date(bucket.start),
+            ]
             if bucket.end:
                 fst.append(format_date(bucket.end))
             out.append(fst)

@@ -12,7 +12,6 @@ from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from typing import BinaryIO
 
-from gateway.model import Channel, Envelope, PlanningSchedule, Provenance, PurchaseOrder, ShipNotice
 from pydantic import ValidationError
 
 from adapters.edi.ack import GroupAck, SetAck, render_997, render_ta1
@@ -42,6 +41,7 @@ from adapters.edi.purchase_order import parse_850
 from adapters.edi.ship_notice import parse_856
 from adapters.edi.validator import validate_set
 from adapters.edi.writer import EnvelopeParams
+from gateway.model import Channel, Envelope, PlanningSchedule, Provenance, PurchaseOrder, ShipNotice
 
 __all__ = [
     "AckOptions",
@@ -145,8 +145,13 @@ def is_duplicate(key: tuple[str, str], seen: Collection[tuple[str, str]]) -> boo
 class _Run:
     """State of one ``iter_results`` run: the interchange and group being acknowledged."""
 
-    def __init__(self, guides: GuideSet, overlays: Sequence[Overlay],
-                 seen: Collection[tuple[str, str]], ack: AckOptions) -> None:  # fmt: skip
+    def __init__(
+        self,
+        guides: GuideSet,
+        overlays: Sequence[Overlay],
+        seen: Collection[tuple[str, str]],
+        ack: AckOptions,
+    ) -> None:
         self.guides = guides
         self.overlays = overlays
         self.seen = seen
@@ -171,8 +176,9 @@ class _Run:
         self.group = GroupAck(gs.functional_id, gs.control_number, gs.version)
 
     def end_group(self, end: GroupEnd) -> None:
-        group = self.group or GroupAck(end.group.functional_id, end.group.control_number,
-                                       end.group.version)  # fmt: skip
+        group = self.group or GroupAck(
+            end.group.functional_id, end.group.control_number, end.group.version
+        )
         group.declared_sets = end.declared_sets
         codes = [e.code for e in end.group.errors]
         if group.sets and all("1" in s.set_codes for s in group.sets):
@@ -190,19 +196,23 @@ class _Run:
         base = Location(isa.control_number, gs.control_number, ts.control_number)
         errors: list[EdiError] = list(ts.errors)
         set_codes = [e.code for e in ts.errors]
-        result = SetResult(ts.set_id, ts.control_number, gs.control_number, isa.control_number,
-                           gs.version, False)  # fmt: skip
+        result = SetResult(
+            ts.set_id, ts.control_number, gs.control_number, isa.control_number, gs.version, False
+        )
         guide, note = self.guides.find(ts.set_id, gs.version)
         if note:
             result.notes.append(note)
         if guide is None:
             set_codes.append("1")
-            errors.append(TransactionSetError(
-                "1", f"transaction set {ts.set_id} version {gs.version} is not supported",
-                base))  # fmt: skip
+            errors.append(
+                TransactionSetError(
+                    "1", f"transaction set {ts.set_id} version {gs.version} is not supported", base
+                )
+            )
         else:
-            found = validate_set(guide, ts.segments, isa.delimiters.component,
-                                 isa.delimiters.repetition, base)  # fmt: skip
+            found = validate_set(
+                guide, ts.segments, isa.delimiters.component, isa.delimiters.repetition, base
+            )
             found += apply_overlays(self.overlays, ts.set_id, ts.segments, base)
             errors += found
             if found:
@@ -211,9 +221,14 @@ class _Run:
         if result.accepted and ts.set_id in _PARSERS:
             self._map(ts, result, errors)
         result.errors = errors
-        ack = SetAck(ts.set_id, ts.control_number, result.accepted, sorted(set(set_codes), key=int),
-                     [e for e in errors if e.kind in ("segment", "element")],
-                     ts.segments[0].get(3) or None)  # fmt: skip
+        ack = SetAck(
+            ts.set_id,
+            ts.control_number,
+            result.accepted,
+            sorted(set(set_codes), key=int),
+            [e for e in errors if e.kind in ("segment", "element")],
+            ts.segments[0].get(3) or None,
+        )
         if self.group is not None:
             self.group.sets.append(ack)
         return result
@@ -221,8 +236,14 @@ class _Run:
     def _map(self, ts: TransactionSet, result: SetResult, errors: list[EdiError]) -> None:
         gs = ts.group
         isa = gs.interchange
-        envelope = envelope_of(isa.sender_id, isa.receiver_id, isa.control_number,
-                               gs.control_number, ts.control_number, gs.version)  # fmt: skip
+        envelope = envelope_of(
+            isa.sender_id,
+            isa.receiver_id,
+            isa.control_number,
+            gs.control_number,
+            ts.control_number,
+            gs.version,
+        )
         try:
             mapped = _PARSERS[ts.set_id](ts.segments, envelope, isa.delimiters.component)
         except MappingError as exc:
@@ -232,9 +253,13 @@ class _Run:
         except ValidationError as exc:
             first = exc.errors()[0]
             where = ".".join(str(p) for p in first["loc"])
-            errors.append(MappingError("model", f"{where}: {first['msg']}",
-                                       Location(isa.control_number, gs.control_number,
-                                                ts.control_number)))  # fmt: skip
+            errors.append(
+                MappingError(
+                    "model",
+                    f"{where}: {first['msg']}",
+                    Location(isa.control_number, gs.control_number, ts.control_number),
+                )
+            )
             result.accepted = False
             return
         document = mapped.document
@@ -254,11 +279,19 @@ class _Run:
         if self.duplicate:
             fatal = "025"
         result = InterchangeResult(
-            isa.sender_qualifier, isa.sender_id, isa.receiver_qualifier, isa.receiver_id,
-            isa.control_number, isa.version, isa.usage, isa.ack_requested == "1",
-            accepted=fatal is None and bool(isa.version), duplicate=self.duplicate,
-            errors=errors, delimiters=isa.delimiters,
-        )  # fmt: skip
+            isa.sender_qualifier,
+            isa.sender_id,
+            isa.receiver_qualifier,
+            isa.receiver_id,
+            isa.control_number,
+            isa.version,
+            isa.usage,
+            isa.ack_requested == "1",
+            accepted=fatal is None and bool(isa.version),
+            duplicate=self.duplicate,
+            errors=errors,
+            delimiters=isa.delimiters,
+        )
         # acks end each terminator with a line break unless the terminator is one already
         suffix = "" if isa.delimiters.segment in "\r\n" else "\n"
         out_delims = replace(isa.delimiters, suffix=suffix)
@@ -266,8 +299,9 @@ class _Run:
         if isa.errors or self.duplicate or isa.ack_requested == "1":
             status = "R" if fatal else ("E" if isa.errors else "A")
             note = fatal or (isa.errors[0].code if isa.errors else "000")
-            result.ta1 = render_ta1(isa.control_number, isa.date, isa.time, status, note, params,
-                                    out_delims)  # fmt: skip
+            result.ta1 = render_ta1(
+                isa.control_number, isa.date, isa.time, status, note, params, out_delims
+            )
             self.acks_made += 1
             params = self._ack_params(isa)
         if result.accepted and self.groups:
@@ -281,24 +315,29 @@ class _Run:
         if stamp is None:
             day = parse_date(isa.date) or dt.date(2000, 1, 1)
             hhmm = isa.time if len(isa.time) == 4 and isa.time.isdigit() else "0000"
-            stamp = dt.datetime(day.year, day.month, day.day, min(int(hhmm[:2]), 23),
-                                min(int(hhmm[2:]), 59))  # fmt: skip
+            stamp = dt.datetime(
+                day.year, day.month, day.day, min(int(hhmm[:2]), 23), min(int(hhmm[2:]), 59)
+            )
         offset = self.acks_made
         return EnvelopeParams(
-            sender_id=isa.receiver_id or "UNKNOWN", receiver_id=isa.sender_id or "UNKNOWN",
+            sender_id=isa.receiver_id or "UNKNOWN",
+            receiver_id=isa.sender_id or "UNKNOWN",
             interchange_control_number=self.ack.interchange_control_number + offset,
             group_control_number=self.ack.group_control_number + offset,
             transaction_set_control_number=self.ack.transaction_set_control_number,
             sender_qualifier=isa.receiver_qualifier or "ZZ",
             receiver_qualifier=isa.sender_qualifier or "ZZ",
-            timestamp=stamp, usage=isa.usage if isa.usage in ("P", "T") else "P",
-        )  # fmt: skip
+            timestamp=stamp,
+            usage=isa.usage if isa.usage in ("P", "T") else "P",
+        )
 
 
 def _duplicate_error(isa: InterchangeHeader) -> EdiError:
     return InterchangeError(
-        "025", "duplicate interchange: this sender's ISA13 was already processed",
-        Location(isa.control_number, segment_id="ISA", value=isa.control_number))  # fmt: skip
+        "025",
+        "duplicate interchange: this sender's ISA13 was already processed",
+        Location(isa.control_number, segment_id="ISA", value=isa.control_number),
+    )
 
 
 def iter_results(
@@ -363,6 +402,7 @@ def process_interchange(
     """Process a message holding exactly one interchange (the gateway's unit of work)."""
     results = process_interchanges(data, guides=guides, overlays=overlays, seen=seen, ack=ack)
     if len(results) != 1:
-        raise ReadError("024", f"expected one interchange, found {len(results)}; use "
-                        "process_interchanges")  # fmt: skip
+        raise ReadError(
+            "024", f"expected one interchange, found {len(results)}; use process_interchanges"
+        )
     return results[0]

@@ -5,12 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import Decimal
 
-from gateway.model import Envelope, PurchaseOrder, Reference
-
 from adapters.edi.codes import (
     PURPOSE_CODES,
     Mapped,
     PartyReader,
+    ProductIds,
     Unmapped,
     decimal_or_none,
     format_date,
@@ -20,9 +19,9 @@ from adapters.edi.codes import (
     product_pairs,
     purpose_of,
     to_date,
-    ProductIds,
 )
 from adapters.edi.lexer import Segment
+from gateway.model import Envelope, PurchaseOrder, Reference
 
 __all__ = ["parse_850", "render_850"]
 
@@ -43,8 +42,12 @@ def parse_850(segments: Sequence[Segment], envelope: Envelope | None = None) -> 
         sid = seg.fields[0]
         line = lines[-1] if lines else None
         if sid == "BEG":
-            head.update(purpose=purpose_of(seg.get(1)), order_type=seg.get(2) or None,
-                        po_number=seg.get(3), order_date=to_date(seg.get(5)))  # fmt: skip
+            head.update(
+                purpose=purpose_of(seg.get(1)),
+                order_type=seg.get(2) or None,
+                po_number=seg.get(3),
+                order_date=to_date(seg.get(5)),
+            )
         elif sid == "CUR" and line is None:
             head["currency"] = seg.get(2) or None
         elif sid == "REF" and line is None and not in_party:
@@ -71,10 +74,15 @@ def parse_850(segments: Sequence[Segment], envelope: Envelope | None = None) -> 
         # a header DTM*002 applies to every line that does not carry its own (X12 850 notes)
         for line in lines:
             line.setdefault("requested_date", header_requested)
-    order = PurchaseOrder.model_validate({
-        **head, "envelope": envelope, "references": references, "parties": parties.build(),
-        "lines": lines,
-    })  # fmt: skip
+    order = PurchaseOrder.model_validate(
+        {
+            **head,
+            "envelope": envelope,
+            "references": references,
+            "parties": parties.build(),
+            "lines": lines,
+        }
+    )
     return Mapped(order, unmapped)
 
 
@@ -95,9 +103,15 @@ def _line(seg: Segment, ordinal: int) -> dict[str, object]:
 def render_850(order: PurchaseOrder) -> list[list[str]]:
     """The body of an 850 (BEG..CTT) for ``order``; the writer adds ST/SE and envelopes."""
     out: list[list[str]] = [
-        ["BEG", PURPOSE_CODES[order.purpose], order.order_type or "SA", order.po_number, "",
-         format_date(order.order_date)],
-    ]  # fmt: skip
+        [
+            "BEG",
+            PURPOSE_CODES[order.purpose],
+            order.order_type or "SA",
+            order.po_number,
+            "",
+            format_date(order.order_date),
+        ],
+    ]
     if order.currency:
         out.append(["CUR", "BY", order.currency])
     out += [["REF", ref.qualifier, ref.value] for ref in order.references]
@@ -106,8 +120,9 @@ def render_850(order: PurchaseOrder) -> list[list[str]]:
     for line in order.lines:
         pairs = product_pairs(ProductIds(line.buyer_item, line.vendor_item, line.upc))
         price = format_decimal(line.unit_price) if line.unit_price is not None else ""
-        out.append(["PO1", line.line_number, format_decimal(line.quantity), line.uom, price,
-                    "", *pairs])  # fmt: skip
+        out.append(
+            ["PO1", line.line_number, format_decimal(line.quantity), line.uom, price, "", *pairs]
+        )
         if line.description:
             out.append(["PID", "F", "", "", "", line.description])
         if line.requested_date:

@@ -10,14 +10,13 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from gateway.model import PlanningSchedule, PurchaseOrder, ShipNotice
-
 from adapters.edi.errors import Location, RenderError
 from adapters.edi.lexer import Delimiters
 from adapters.edi.planning_schedule import render_830
 from adapters.edi.purchase_order import render_850
 from adapters.edi.ship_notice import render_856
 from adapters.edi.writer import EnvelopeParams, write_interchange
+from gateway.model import PlanningSchedule, PurchaseOrder, ShipNotice
 
 __all__ = ["DEFAULT_DELIMITERS", "render_document", "render_documents"]
 
@@ -30,7 +29,9 @@ _RENDERERS: dict[type[Any], tuple[str, str, Callable[[Any], list[list[str]]]]] =
 }
 
 
-def _body(document: PurchaseOrder | ShipNotice | PlanningSchedule) -> tuple[str, str, list[list[str]]]:
+def _body(
+    document: PurchaseOrder | ShipNotice | PlanningSchedule,
+) -> tuple[str, str, list[list[str]]]:
     entry = _RENDERERS.get(type(document))
     if entry is None:
         raise RenderError("type", f"cannot render {type(document).__name__} as X12")
@@ -47,17 +48,20 @@ def render_documents(
 ) -> str:
     """One interchange for ``documents``: a group per document kind, in first-seen order."""
     if params.version >= "005010" and delimiters.repetition is None:
-        delimiters = Delimiters(delimiters.element, delimiters.component, delimiters.segment,
-                                "^", delimiters.suffix)  # fmt: skip
+        delimiters = Delimiters(
+            delimiters.element, delimiters.component, delimiters.segment, "^", delimiters.suffix
+        )
     groups: dict[str, list[tuple[str, list[list[str]]]]] = {}
     for document in documents:
         fic, set_id, body = _body(document)
         for seg in body:
             for position, value in enumerate(seg):
                 if delimiters.component in value:
-                    raise RenderError("delimiter", "a value contains the component separator",
-                                      Location(segment_id=seg[0], element_position=position,
-                                               value=value))  # fmt: skip
+                    raise RenderError(
+                        "delimiter",
+                        "a value contains the component separator",
+                        Location(segment_id=seg[0], element_position=position, value=value),
+                    )
         groups.setdefault(fic, []).append((set_id, body))
     text = write_interchange(groups.items(), params, delimiters)
     if check:
@@ -83,5 +87,4 @@ def _check(text: str) -> None:
         problems = result.all_errors()
         if problems or not all(s.accepted for s in result.sets):
             first = problems[0] if problems else RenderError("invalid", "a set was rejected")
-            raise RenderError("invalid", f"rendered X12 fails validation: {first}",
-                              first.location)  # fmt: skip
+            raise RenderError("invalid", f"rendered X12 fails validation: {first}", first.location)

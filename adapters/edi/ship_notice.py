@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from itertools import groupby
-
-from gateway.model import Envelope, Reference, ShipNotice, ShipNoticeLine
 
 from adapters.edi.codes import (
     PURPOSE_CODES,
@@ -30,6 +29,7 @@ from adapters.edi.codes import (
 )
 from adapters.edi.errors import Location, MappingError
 from adapters.edi.lexer import Segment
+from gateway.model import Envelope, Reference, ShipNotice, ShipNoticeLine
 
 __all__ = ["parse_856", "render_856"]
 
@@ -85,29 +85,41 @@ def parse_856(segments: Sequence[Segment], envelope: Envelope | None = None) -> 
     parties = PartyReader()
     for seg in scope:
         parties.feed(seg)
-    used: set[int] = {id(seg) for seg in scope if seg.fields[0] in (
-        "BSN", "DTM", "TD5", "REF", "N1", "N3", "N4")}  # fmt: skip
+    used: set[int] = {
+        id(seg) for seg in scope if seg.fields[0] in ("BSN", "DTM", "TD5", "REF", "N1", "N3", "N4")
+    }
     lines = []
     for level in levels:
         if level.code != "I":
             continue
         lines.append(_line(level, by_id, used))
-    notice = ShipNotice.model_validate({
-        "envelope": envelope, "shipment_id": bsn.get(2), "purpose": purpose_of(bsn.get(1)),
-        "ship_date": to_date(dates.get("011", "")) or to_date(bsn.get(3)),
-        "expected_delivery": to_date(dates.get("017", "")),
-        "carrier": td5.get(3) if td5 else None,
-        "bill_of_lading": next((r.get(2) for r in refs if r.get(1) == "BM"), None),
-        "references": [Reference(qualifier=r.get(1), value=r.get(2) or r.get(3))
-                       for r in refs if r.get(1) != "BM"],
-        "parties": parties.build(), "lines": lines,
-    })  # fmt: skip
+    notice = ShipNotice.model_validate(
+        {
+            "envelope": envelope,
+            "shipment_id": bsn.get(2),
+            "purpose": purpose_of(bsn.get(1)),
+            "ship_date": to_date(dates.get("011", "")) or to_date(bsn.get(3)),
+            "expected_delivery": to_date(dates.get("017", "")),
+            "carrier": td5.get(3) if td5 else None,
+            "bill_of_lading": next((r.get(2) for r in refs if r.get(1) == "BM"), None),
+            "references": [
+                Reference(qualifier=r.get(1), value=r.get(2) or r.get(3))
+                for r in refs
+                if r.get(1) != "BM"
+            ],
+            "parties": parties.build(),
+            "lines": lines,
+        }
+    )
     unmapped = [
         Unmapped(position, tuple(seg.fields))
-        for position, seg in [*header, *((lv.position, None) for lv in levels),
-                              *(item for lv in levels for item in lv.segments)]
+        for position, seg in [
+            *header,
+            *((lv.position, None) for lv in levels),
+            *(item for lv in levels for item in lv.segments),
+        ]
         if seg is not None and id(seg) not in used and seg.fields[0] not in ("ST", "SE", "HL")
-    ]  # fmt: skip
+    ]
     return Mapped(notice, sorted(unmapped, key=lambda u: u.position))
 
 
@@ -126,8 +138,11 @@ def _line(level: _Level, by_id: dict[str, _Level], used: set[int]) -> ShipNotice
     lin = level.first("LIN")
     sn1 = level.first("SN1")
     if sn1 is None:
-        raise MappingError("sn1", f"item level HL {level.hl_id} has no SN1",
-                           Location(segment_position=level.position, segment_id="HL"))
+        raise MappingError(
+            "sn1",
+            f"item level HL {level.hl_id} has no SN1",
+            Location(segment_position=level.position, segment_id="HL"),
+        )
     order = _ancestor(level, by_id, "O")
     prf = order.first("PRF") if order else None
     man = level.first("MAN", "GM")
@@ -144,19 +159,30 @@ def _line(level: _Level, by_id: dict[str, _Level], used: set[int]) -> ShipNotice
     return ShipNoticeLine(
         po_number=prf.get(1) if prf else None,
         line_number=(lin.get(1) or None) if lin else None,
-        buyer_item=ids.buyer_item, vendor_item=ids.vendor_item, upc=ids.upc, lot=ids.lot,
-        quantity=decimal_or_none(sn1.get(2)),  # type: ignore[arg-type]
-        uom=sn1.get(3), sscc=man.get(2) if man else None,
-    )  # fmt: skip
+        buyer_item=ids.buyer_item,
+        vendor_item=ids.vendor_item,
+        upc=ids.upc,
+        lot=ids.lot,
+        quantity=decimal_or_none(sn1.get(2)) or Decimal(0),  # SN102 is required by the guide
+        uom=sn1.get(3),
+        sscc=man.get(2) if man else None,
+    )
 
 
 def render_856(notice: ShipNotice) -> list[list[str]]:
     """The body of an 856 (BSN..CTT): S, then O per run of lines with one PO number, then
     P per run with one SSCC, then I per line, so that reading it back keeps line order."""
     packed = any(line.sscc for line in notice.lines)
-    out: list[list[str]] = [[
-        "BSN", PURPOSE_CODES[notice.purpose], notice.shipment_id,
-        format_date(notice.ship_date), "0000", "0001" if packed else "0004"]]  # fmt: skip
+    out: list[list[str]] = [
+        [
+            "BSN",
+            PURPOSE_CODES[notice.purpose],
+            notice.shipment_id,
+            format_date(notice.ship_date),
+            "0000",
+            "0001" if packed else "0004",
+        ]
+    ]
     out.append(["HL", "1", "", "S"])
     if notice.carrier:
         out.append(["TD5", "", "2", notice.carrier])
@@ -181,8 +207,9 @@ def render_856(notice: ShipNotice) -> list[list[str]]:
                 next_id += 1
                 out += [["HL", parent, order_id, "P"], ["MAN", "GM", sscc]]
             for line in by_pack:
-                pairs = product_pairs(ProductIds(line.buyer_item, line.vendor_item, line.upc,
-                                                 line.lot))  # fmt: skip
+                pairs = product_pairs(
+                    ProductIds(line.buyer_item, line.vendor_item, line.upc, line.lot)
+                )
                 out.append(["HL", str(next_id), parent, "I"])
                 next_id += 1
                 if pairs:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from functools import lru_cache
+from typing import Protocol
 
 from adapters.edi.envelope import parse_date, parse_time
 from adapters.edi.errors import EdiError, ElementError, Location, SegmentError
@@ -110,12 +111,23 @@ def check_segment(
     errors: list[ElementError] = []
 
     def add(code: str, pos: int, ref: str, value: str = "", comp: int | None = None) -> None:
-        errors.append(ElementError(
-            code, _MESSAGES[code],
-            Location(base.interchange_control_number, base.group_control_number,
-                     base.transaction_set_control_number, position, spec.id, pos, comp,
-                     value or None),
-            ref))  # fmt: skip
+        errors.append(
+            ElementError(
+                code,
+                _MESSAGES[code],
+                Location(
+                    base.interchange_control_number,
+                    base.group_control_number,
+                    base.transaction_set_control_number,
+                    position,
+                    spec.id,
+                    pos,
+                    comp,
+                    value or None,
+                ),
+                ref,
+            )
+        )
 
     elements = spec.elements
     for i, es in enumerate(elements, 1):
@@ -174,7 +186,7 @@ def _check_composite(es: ElementSpec, value: str, component: str, i: int, add: _
         add("3", i, es.ref, value, len(es.components) + 1)
 
 
-class _Add:  # the signature of check_segment's ``add`` helper, for typing only
+class _Add(Protocol):  # the signature of check_segment's ``add`` helper
     def __call__(
         self, code: str, pos: int, ref: str, value: str = "", comp: int | None = None
     ) -> None: ...
@@ -230,10 +242,20 @@ def validate_set(
     stack = [root]
 
     def seg_error(code: str, sid: str, position: int, loop: str | None = None) -> None:
-        errors.append(SegmentError(
-            code, _SEG_MESSAGES[code],
-            Location(base.interchange_control_number, base.group_control_number,
-                     base.transaction_set_control_number, position, sid), loop))  # fmt: skip
+        errors.append(
+            SegmentError(
+                code,
+                _SEG_MESSAGES[code],
+                Location(
+                    base.interchange_control_number,
+                    base.group_control_number,
+                    base.transaction_set_control_number,
+                    position,
+                    sid,
+                ),
+                loop,
+            )
+        )
 
     def missing(frame: _Frame, start: int, stop: int, position: int) -> None:
         children = frame.loop.children

@@ -48,9 +48,11 @@ def format_segment(fields: Sequence[str], delimiters: Delimiters) -> str:
     reserved = delimiters.element + delimiters.segment + (delimiters.repetition or "")
     for position, value in enumerate(fields[:end]):
         if any(char in reserved for char in value):
-            raise RenderError("delimiter", "a value contains a delimiter character",
-                              Location(segment_id=fields[0], element_position=position,
-                                       value=value))  # fmt: skip
+            raise RenderError(
+                "delimiter",
+                "a value contains a delimiter character",
+                Location(segment_id=fields[0], element_position=position, value=value),
+            )
     return delimiters.element.join(fields[:end]) + delimiters.segment + delimiters.suffix
 
 
@@ -59,13 +61,24 @@ def isa_fields(params: EnvelopeParams, delimiters: Delimiters) -> list[str]:
     # X12.5: ISA11 is "U" up to 00401 and the repetition separator from 00402 on
     isa11 = "U" if isa12 < "00402" else (delimiters.repetition or "^")
     return [
-        "ISA", "00", " " * 10, "00", " " * 10,
-        params.sender_qualifier.ljust(2), params.sender_id.ljust(15)[:15],
-        params.receiver_qualifier.ljust(2), params.receiver_id.ljust(15)[:15],
-        params.timestamp.strftime("%y%m%d"), params.timestamp.strftime("%H%M"), isa11, isa12,
-        f"{params.interchange_control_number:09d}", "1" if params.ack_requested else "0",
-        params.usage, delimiters.component,
-    ]  # fmt: skip
+        "ISA",
+        "00",
+        " " * 10,
+        "00",
+        " " * 10,
+        params.sender_qualifier.ljust(2),
+        params.sender_id.ljust(15)[:15],
+        params.receiver_qualifier.ljust(2),
+        params.receiver_id.ljust(15)[:15],
+        params.timestamp.strftime("%y%m%d"),
+        params.timestamp.strftime("%H%M"),
+        isa11,
+        isa12,
+        f"{params.interchange_control_number:09d}",
+        "1" if params.ack_requested else "0",
+        params.usage,
+        delimiters.component,
+    ]
 
 
 def write_interchange(
@@ -85,10 +98,22 @@ def write_interchange(
     set_number = params.transaction_set_control_number
     for offset, (fic, sets) in enumerate(groups):
         gs06 = str(params.group_control_number + offset)
-        parts.append(format_segment([
-            "GS", fic, params.sender_id, params.receiver_id,
-            params.timestamp.strftime("%Y%m%d"), params.timestamp.strftime("%H%M"), gs06, "X",
-            params.version], delimiters))  # fmt: skip
+        parts.append(
+            format_segment(
+                [
+                    "GS",
+                    fic,
+                    params.sender_id,
+                    params.receiver_id,
+                    params.timestamp.strftime("%Y%m%d"),
+                    params.timestamp.strftime("%H%M"),
+                    gs06,
+                    "X",
+                    params.version,
+                ],
+                delimiters,
+            )
+        )
         for set_id, body in sets:
             st02 = f"{set_number:04d}"
             set_number += 1
@@ -99,6 +124,9 @@ def write_interchange(
             parts += [format_segment(seg, delimiters) for seg in body]
             parts.append(format_segment(["SE", str(len(body) + 2), st02], delimiters))
         parts.append(format_segment(["GE", str(len(sets)), gs06], delimiters))
-    parts.append(format_segment(
-        ["IEA", str(len(groups)), f"{params.interchange_control_number:09d}"], delimiters))
+    parts.append(
+        format_segment(
+            ["IEA", str(len(groups)), f"{params.interchange_control_number:09d}"], delimiters
+        )
+    )
     return "".join(parts)

@@ -28,7 +28,7 @@ from adapters.edi.guides.dictionary import (
     SegDef,
 )
 
-__all__ = ["GUIDE_DIR", "GUIDES", "render_all", "write_all"]
+__all__ = ["GUIDES", "GUIDE_DIR", "render_all", "write_all"]
 
 GUIDE_DIR = Path(__file__).resolve().parent
 
@@ -78,66 +78,144 @@ def _loop(loop_id: str, usage: str, repeat: str, *children: S | L) -> L:
 
 
 def _n1(*extra: S) -> L:
-    return _loop("N1", "S", "200", S("N1", "R", "1"), S("N2", "S", "2"), S("N3", "S", "2"),
-                 S("N4", "S", ">1"), S("REF", "S", "12"), S("PER", "S", ">1"),
-                 S("FOB", "S", "1"), *extra)  # fmt: skip
+    return _loop(
+        "N1",
+        "S",
+        "200",
+        S("N1", "R", "1"),
+        S("N2", "S", "2"),
+        S("N3", "S", "2"),
+        S("N4", "S", ">1"),
+        S("REF", "S", "12"),
+        S("PER", "S", ">1"),
+        S("FOB", "S", "1"),
+        *extra,
+    )
 
 
 def _n9() -> L:
-    return _loop("N9", "S", "1000", S("N9", "R", "1"), S("DTM", "S", "10"),
-                 S("MSG", "S", "1000"))  # fmt: skip
+    return _loop("N9", "S", "1000", S("N9", "R", "1"), S("DTM", "S", "10"), S("MSG", "S", "1000"))
 
 
 _850 = (
-    S("BEG", "R", "1", (5,)), S("CUR", "S", "1"), S("REF", "S", ">1"), S("PER", "S", "3"),
-    S("FOB", "S", ">1"), S("ITD", "S", ">1"), S("DTM", "S", "10"), S("PID", "S", "200"),
-    S("PKG", "S", "200"), S("TD1", "S", "2"), S("TD5", "S", "12"), S("TD3", "S", "12"),
-    S("MAN", "S", "10"), _n9(), _n1(S("TD5", "S", "12"), S("PKG", "S", "200")),
-    _loop("PO1", "R", "100000",
-          S("PO1", "R", "1", (2, 3)), S("CUR", "S", "1"),
-          _loop("PID", "S", "1000", S("PID", "R", "1"), S("MEA", "S", "10")),
-          S("PO4", "S", ">1"), S("REF", "S", ">1"), S("PER", "S", "3"), S("IT8", "S", "1"),
-          S("ITD", "S", ">1"), S("FOB", "S", ">1"), S("DTM", "S", "10"), S("TD1", "S", "1"),
-          S("TD5", "S", "12"), S("TD3", "S", "12"), S("MAN", "S", "10"), S("MSG", "S", ">1"),
-          S("PKG", "S", "200"), _n9(), _n1()),
+    S("BEG", "R", "1", (5,)),
+    S("CUR", "S", "1"),
+    S("REF", "S", ">1"),
+    S("PER", "S", "3"),
+    S("FOB", "S", ">1"),
+    S("ITD", "S", ">1"),
+    S("DTM", "S", "10"),
+    S("PID", "S", "200"),
+    S("PKG", "S", "200"),
+    S("TD1", "S", "2"),
+    S("TD5", "S", "12"),
+    S("TD3", "S", "12"),
+    S("MAN", "S", "10"),
+    _n9(),
+    _n1(S("TD5", "S", "12"), S("PKG", "S", "200")),
+    _loop(
+        "PO1",
+        "R",
+        "100000",
+        S("PO1", "R", "1", (2, 3)),
+        S("CUR", "S", "1"),
+        _loop("PID", "S", "1000", S("PID", "R", "1"), S("MEA", "S", "10")),
+        S("PO4", "S", ">1"),
+        S("REF", "S", ">1"),
+        S("PER", "S", "3"),
+        S("IT8", "S", "1"),
+        S("ITD", "S", ">1"),
+        S("FOB", "S", ">1"),
+        S("DTM", "S", "10"),
+        S("TD1", "S", "1"),
+        S("TD5", "S", "12"),
+        S("TD3", "S", "12"),
+        S("MAN", "S", "10"),
+        S("MSG", "S", ">1"),
+        S("PKG", "S", "200"),
+        _n9(),
+        _n1(),
+    ),
     _loop("CTT", "S", "1", S("CTT", "R", "1"), S("AMT", "S", "1")),
-)  # fmt: skip
+)
 
 _856 = (
-    S("BSN", "R", "1"), S("DTM", "S", "10"),
-    _loop("HL", "R", "200000",
-          S("HL", "R", "1", (), ((3, ("S", "O", "P", "T", "I", "Q", "E", "Z", "F", "D")),)),
-          S("LIN", "S", "1"), S("SN1", "S", "1"), S("PRF", "S", "1"), S("PO4", "S", "1"),
-          S("PID", "S", "200"), S("MEA", "S", "40"), S("PKG", "S", "25"), S("TD1", "S", "20"),
-          S("TD5", "S", "10"), S("TD3", "S", "12"), S("REF", "S", ">1"), S("PER", "S", "3"),
-          S("MAN", "S", ">1"), S("DTM", "S", "10"), S("FOB", "S", "1"), _n1(),
-          S("YNQ", "S", "10")),
+    S("BSN", "R", "1"),
+    S("DTM", "S", "10"),
+    _loop(
+        "HL",
+        "R",
+        "200000",
+        S("HL", "R", "1", (), ((3, ("S", "O", "P", "T", "I", "Q", "E", "Z", "F", "D")),)),
+        S("LIN", "S", "1"),
+        S("SN1", "S", "1"),
+        S("PRF", "S", "1"),
+        S("PO4", "S", "1"),
+        S("PID", "S", "200"),
+        S("MEA", "S", "40"),
+        S("PKG", "S", "25"),
+        S("TD1", "S", "20"),
+        S("TD5", "S", "10"),
+        S("TD3", "S", "12"),
+        S("REF", "S", ">1"),
+        S("PER", "S", "3"),
+        S("MAN", "S", ">1"),
+        S("DTM", "S", "10"),
+        S("FOB", "S", "1"),
+        _n1(),
+        S("YNQ", "S", "10"),
+    ),
     S("CTT", "S", "1"),
-)  # fmt: skip
+)
 
 _830 = (
-    S("BFR", "R", "1"), S("REF", "S", "12"), S("PER", "S", "3"), S("FOB", "S", "1"),
-    S("PID", "S", "200"), S("TD1", "S", "2"), S("TD5", "S", "12"), S("TD3", "S", "12"),
-    S("MAN", "S", "10"), _n1(),
-    _loop("LIN", "R", "10000",
-          S("LIN", "R", "1"), S("UIT", "R", "1"), S("DTM", "S", "10"), S("PID", "S", "1000"),
-          S("MEA", "S", "40"), S("PO4", "S", "1"), S("REF", "S", "12"), S("PER", "S", "3"),
-          S("TD1", "S", "1"), S("TD5", "S", "1"), S("TD3", "S", "1"), S("MAN", "S", "10"),
-          S("ATH", "S", "20"), _n1(),
-          _loop("SDP", "S", "260", S("SDP", "R", "1"), S("FST", "R", "260")),
-          _loop("FST", "S", "260", S("FST", "R", "1")),
-          _loop("SHP", "S", "25", S("SHP", "R", "1"), S("REF", "S", "5"))),
+    S("BFR", "R", "1"),
+    S("REF", "S", "12"),
+    S("PER", "S", "3"),
+    S("FOB", "S", "1"),
+    S("PID", "S", "200"),
+    S("TD1", "S", "2"),
+    S("TD5", "S", "12"),
+    S("TD3", "S", "12"),
+    S("MAN", "S", "10"),
+    _n1(),
+    _loop(
+        "LIN",
+        "R",
+        "10000",
+        S("LIN", "R", "1"),
+        S("UIT", "R", "1"),
+        S("DTM", "S", "10"),
+        S("PID", "S", "1000"),
+        S("MEA", "S", "40"),
+        S("PO4", "S", "1"),
+        S("REF", "S", "12"),
+        S("PER", "S", "3"),
+        S("TD1", "S", "1"),
+        S("TD5", "S", "1"),
+        S("TD3", "S", "1"),
+        S("MAN", "S", "10"),
+        S("ATH", "S", "20"),
+        _n1(),
+        _loop("SDP", "S", "260", S("SDP", "R", "1"), S("FST", "R", "260")),
+        _loop("FST", "S", "260", S("FST", "R", "1")),
+        _loop("SHP", "S", "25", S("SHP", "R", "1"), S("REF", "S", "5")),
+    ),
     S("CTT", "S", "1"),
-)  # fmt: skip
+)
 
 _997 = (
     S("AK1", "R", "1"),
-    _loop("AK2", "S", "999999",
-          S("AK2", "R", "1"),
-          _loop("AK3", "S", "999999", S("AK3", "R", "1"), S("AK4", "S", "99")),
-          S("AK5", "R", "1")),
+    _loop(
+        "AK2",
+        "S",
+        "999999",
+        S("AK2", "R", "1"),
+        _loop("AK3", "S", "999999", S("AK3", "R", "1"), S("AK4", "S", "99")),
+        S("AK5", "R", "1"),
+    ),
     S("AK9", "R", "1"),
-)  # fmt: skip
+)
 
 
 class GuideSpec(NamedTuple):
@@ -183,8 +261,9 @@ def _segment_defs(version: str, seg_id: str) -> SegDef:
     return base
 
 
-def _element(parent: etree._Element, xid: str, elem: Elem, seq: int, usage: str,
-             codes: tuple[str, ...]) -> None:  # fmt: skip
+def _element(
+    parent: etree._Element, xid: str, elem: Elem, seq: int, usage: str, codes: tuple[str, ...]
+) -> None:
     node = etree.SubElement(parent, "element", xid=xid)
     _sub(node, "data_ele", elem.ref)
     _sub(node, "name", (DATA_ELEMENTS.get(elem.ref) or _ENVELOPE_ELEMENTS[elem.ref])[3])
@@ -231,8 +310,9 @@ def _body(parent: etree._Element, nodes: tuple[S | L, ...], version: str, start:
         if isinstance(node, S):
             _segment(parent, node, pos, version)
         else:
-            loop = etree.SubElement(parent, "loop", xid=f"{node.id}_LOOP" if node.id in (
-                "ISA", "GS", "ST") else node.id)  # fmt: skip
+            loop = etree.SubElement(
+                parent, "loop", xid=f"{node.id}_LOOP" if node.id in ("ISA", "GS", "ST") else node.id
+            )
             _sub(loop, "name", f"{node.id} loop")
             _sub(loop, "usage", node.usage)
             _sub(loop, "pos", f"{pos:03d}")
@@ -241,8 +321,9 @@ def _body(parent: etree._Element, nodes: tuple[S | L, ...], version: str, start:
     return pos
 
 
-def _envelope_segment(parent: etree._Element, seg_id: str, pos: int,
-                      elements: list[tuple[str, str]]) -> None:  # fmt: skip
+def _envelope_segment(
+    parent: etree._Element, seg_id: str, pos: int, elements: list[tuple[str, str]]
+) -> None:
     node = etree.SubElement(parent, "segment", xid=seg_id)
     _sub(node, "name", seg_id)
     _sub(node, "usage", "R")
@@ -257,29 +338,62 @@ def render_guide(spec: GuideSpec) -> bytes:
     root = etree.Element("transaction", xid=spec.set_id)
     _sub(root, "name", f"{spec.name} {spec.set_id} ({spec.version})")
     isa_loop = etree.SubElement(root, "loop", xid="ISA_LOOP", type="explicit")
-    for tag, text in (("name", "Interchange Control Header"), ("usage", "R"), ("pos", "001"),
-                      ("repeat", ">1")):  # fmt: skip
+    for tag, text in (
+        ("name", "Interchange Control Header"),
+        ("usage", "R"),
+        ("pos", "001"),
+        ("repeat", ">1"),
+    ):
         _sub(isa_loop, tag, text)
     isa11 = "I65" if spec.version >= "005010" else "I10"
-    isa = ["I01", "I02", "I03", "I04", "I05", "I06", "I05", "I07", "I08", "I09", isa11, "I11",
-           "I12", "I13", "I14", "I15"]  # fmt: skip
+    isa = [
+        "I01",
+        "I02",
+        "I03",
+        "I04",
+        "I05",
+        "I06",
+        "I05",
+        "I07",
+        "I08",
+        "I09",
+        isa11,
+        "I11",
+        "I12",
+        "I13",
+        "I14",
+        "I15",
+    ]
     _envelope_segment(isa_loop, "ISA", 10, [(ref, "R") for ref in isa])
     gs_loop = etree.SubElement(isa_loop, "loop", xid="GS_LOOP", type="explicit")
-    for tag, text in (("name", "Functional Group Header"), ("usage", "R"), ("pos", "020"),
-                      ("repeat", ">1")):  # fmt: skip
+    for tag, text in (
+        ("name", "Functional Group Header"),
+        ("usage", "R"),
+        ("pos", "020"),
+        ("repeat", ">1"),
+    ):
         _sub(gs_loop, tag, text)
     gs = ["479", "142", "124", "373", "337", "28", "455", "480"]
     _envelope_segment(gs_loop, "GS", 10, [(ref, "R") for ref in gs])
     st_loop = etree.SubElement(gs_loop, "loop", xid="ST_LOOP", type="explicit")
-    for tag, text in (("name", "Transaction Set Header"), ("usage", "R"), ("pos", "030"),
-                      ("repeat", ">1")):  # fmt: skip
+    for tag, text in (
+        ("name", "Transaction Set Header"),
+        ("usage", "R"),
+        ("pos", "030"),
+        ("repeat", ">1"),
+    ):
         _sub(st_loop, tag, text)
     _segment(st_loop, S("ST", "R", "1", (), ((1, (spec.set_id,)),)), 10, spec.version)
     end = _body(st_loop, spec.body, spec.version, 10)
     _segment(st_loop, S("SE", "R", "1"), end + 10, spec.version)
     _envelope_segment(gs_loop, "GE", 40, [("97", "R"), ("28", "R")])
     _envelope_segment(isa_loop, "IEA", 30, [("I16", "R"), ("I12", "R")])
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+    return _xml(root)
+
+
+def _xml(root: etree._Element) -> bytes:
+    data: bytes = etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+    return data
 
 
 def guide_filename(spec: GuideSpec) -> str:
@@ -289,9 +403,16 @@ def guide_filename(spec: GuideSpec) -> str:
 def render_dataele() -> bytes:
     root = etree.Element("data_elements")
     for ref, (dtype, low, high, name) in sorted({**DATA_ELEMENTS, **_ENVELOPE_ELEMENTS}.items()):
-        etree.SubElement(root, "data_ele", ele_num=ref, data_type=dtype, min_len=str(low),
-                         max_len=str(high), name=name)  # fmt: skip
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+        etree.SubElement(
+            root,
+            "data_ele",
+            ele_num=ref,
+            data_type=dtype,
+            min_len=str(low),
+            max_len=str(high),
+            name=name,
+        )
+    return _xml(root)
 
 
 def render_maps() -> bytes:
@@ -301,17 +422,18 @@ def render_maps() -> bytes:
         version = etree.SubElement(root, "version", icvn=icvn)
         for spec in GUIDES:
             if spec.version == vriic:
-                node = etree.SubElement(version, "map", vriic=vriic, fic=spec.functional_id,
-                                        abbr=spec.set_id)  # fmt: skip
+                node = etree.SubElement(
+                    version, "map", vriic=vriic, fic=spec.functional_id, abbr=spec.set_id
+                )
                 node.text = guide_filename(spec)
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+    return _xml(root)
 
 
 def render_all() -> dict[str, bytes]:
     files = {guide_filename(spec): render_guide(spec) for spec in GUIDES}
     files["dataele.xml"] = render_dataele()
     files["maps.xml"] = render_maps()
-    files["codes.xml"] = b'<?xml version=\'1.0\' encoding=\'UTF-8\'?>\n<codesets/>\n'
+    files["codes.xml"] = b"<?xml version='1.0' encoding='UTF-8'?>\n<codesets/>\n"
     return files
 
 

@@ -43,23 +43,29 @@ def summarize(results: list[InterchangeResult]) -> list[dict[str, Any]]:
     """What a golden case pins: verdicts, error codes with locations, canonical documents."""
     out = []
     for r in results:
-        out.append({
-            "interchange": r.control_number,
-            "sender": r.sender_id,
-            "accepted": r.accepted,
-            "duplicate": r.duplicate,
-            "errors": [_error(e) for e in r.errors],
-            "sets": [{
-                "set": s.set_id,
-                "control_number": s.control_number,
-                "accepted": s.accepted,
-                "errors": [_error(e) for e in s.errors],
-                "document": json.loads(s.document.model_dump_json(exclude_none=True))
-                if s.document is not None else None,
-                "unmapped": [u.id for u in s.unmapped],
-                "details": s.details,
-            } for s in r.sets],
-        })  # fmt: skip
+        out.append(
+            {
+                "interchange": r.control_number,
+                "sender": r.sender_id,
+                "accepted": r.accepted,
+                "duplicate": r.duplicate,
+                "errors": [_error(e) for e in r.errors],
+                "sets": [
+                    {
+                        "set": s.set_id,
+                        "control_number": s.control_number,
+                        "accepted": s.accepted,
+                        "errors": [_error(e) for e in s.errors],
+                        "document": json.loads(s.document.model_dump_json(exclude_none=True))
+                        if s.document is not None
+                        else None,
+                        "unmapped": [u.id for u in s.unmapped],
+                        "details": s.details,
+                    }
+                    for s in r.sets
+                ],
+            }
+        )
     return out
 
 

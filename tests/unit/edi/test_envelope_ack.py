@@ -13,8 +13,11 @@ def one(text: str, **kw: object):  # type: ignore[no-untyped-def]
 
 
 def ack_lines(text: str) -> list[str]:
-    return [line.rstrip("~") for line in text.splitlines()
-            if line[:3] in ("AK1", "AK2", "AK3", "AK4", "AK5", "AK9", "TA1")]  # fmt: skip
+    return [
+        line.rstrip("~")
+        for line in text.splitlines()
+        if line[:3] in ("AK1", "AK2", "AK3", "AK4", "AK5", "AK9", "TA1")
+    ]
 
 
 def test_good_interchange_gets_997_accepting_it_and_no_ta1() -> None:

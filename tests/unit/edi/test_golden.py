@@ -13,9 +13,11 @@ from adapters.edi import process_interchanges
 from .golden_tools import GOLDEN, check_golden, mask_ack, summarize
 
 INPUTS = sorted(
-    p for folder in ("corpus", "cases") for p in (GOLDEN / folder).iterdir()
+    p
+    for folder in ("corpus", "cases")
+    for p in (GOLDEN / folder).iterdir()
     if p.suffix in (".edi", ".txt") and ".expected" not in p.name
-)  # fmt: skip
+)
 
 
 @pytest.mark.parametrize("path", INPUTS, ids=lambda p: p.name)
@@ -65,12 +67,14 @@ def test_corpus_key_values() -> None:
     assert order.po_number == "08292233294" and len(order.lines) == 6
     assert order.lines[5].quantity == 696 and order.lines[5].vendor_item == "DX1875"
     [asn] = process_interchanges(
-        (GOLDEN / "corpus" / "olmelabs__856.Crossdock.OK.edi").read_bytes())  # fmt: skip
+        (GOLDEN / "corpus" / "olmelabs__856.Crossdock.OK.edi").read_bytes()
+    )
     notice = asn.documents[0]
     assert len(notice.lines) == 5 and notice.carrier == "OVNT"
     assert [line.po_number for line in notice.lines].count("POREF00") == 4
     [ps] = process_interchanges(
-        (GOLDEN / "corpus" / "kputnam__spec_fixtures_004010_PS830_pass_1.edi").read_bytes())
+        (GOLDEN / "corpus" / "kputnam__spec_fixtures_004010_PS830_pass_1.edi").read_bytes()
+    )
     schedule = ps.documents[0]
     assert schedule.schedule_id == "0259083902" and len(schedule.lines) == 2
     assert [b.kind.value for b in schedule.lines[0].forecasts].count("firm") == 1

@@ -22,17 +22,28 @@ def test_newlines_after_terminator_are_not_data(suffix: str) -> None:
     assert ids(interchange([("850", PO_BODY)], suffix=suffix)) == EXPECTED
 
 
-@pytest.mark.parametrize(("el", "comp", "term"), [
-    ("*", ">", "~"), ("|", ":", "~"), ("^", "\\", "'"), ("\x1d", "\x1f", "\x1c"),
-    ("*", ">", "\n"), ("!", "@", "$"), ("*", "{", "$"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("el", "comp", "term"),
+    [
+        ("*", ">", "~"),
+        ("|", ":", "~"),
+        ("^", "\\", "'"),
+        ("\x1d", "\x1f", "\x1c"),
+        ("*", ">", "\n"),
+        ("!", "@", "$"),
+        ("*", "{", "$"),
+    ],
+)
 def test_delimiters_come_from_the_isa(el: str, comp: str, term: str) -> None:
     text = interchange([("850", PO_BODY)], el=el, comp=comp, term=term, suffix="")
     segs = list(iter_segments(text))
     assert [s.id for s in segs] == EXPECTED
     assert segs[0].delimiters is not None
-    assert (segs[0].delimiters.element, segs[0].delimiters.component,
-            segs[0].delimiters.segment) == (el, comp, term)  # fmt: skip
+    assert (
+        segs[0].delimiters.element,
+        segs[0].delimiters.component,
+        segs[0].delimiters.segment,
+    ) == (el, comp, term)
     assert segs[5].fields[7] == "B-1"
 
 
@@ -66,8 +77,9 @@ def test_chunk_boundaries_do_not_matter(chunk_size: int) -> None:
 
 
 def test_several_interchanges_with_different_delimiters() -> None:
-    text = interchange([("850", PO_BODY)]) + interchange([("850", PO_BODY)], el="|", term="\n",
-                                                        suffix="")  # fmt: skip
+    text = interchange([("850", PO_BODY)]) + interchange(
+        [("850", PO_BODY)], el="|", term="\n", suffix=""
+    )
     segs = list(iter_segments(text))
     isas = [s for s in segs if s.id == "ISA"]
     assert len(segs) == 20 and [s.delimiters.element for s in isas if s.delimiters] == ["*", "|"]

@@ -13,7 +13,6 @@ from adapters.edi import (
     load_overlay,
     process_interchanges,
 )
-
 from adapters.edi.guide import LoopSpec, SegmentSpec
 
 from .x12_text import PO_BODY, interchange, po
@@ -36,38 +35,46 @@ def test_valid_body_has_no_errors() -> None:
     assert codes(PO_BODY) == []
 
 
-@pytest.mark.parametrize(("body", "expected"), [
-    (PO_BODY[:1] + [["ZZZ", "1"]] + PO_BODY[1:], ["AK3 ZZZ 3 1"]),
-    (PO_BODY + [["BEG", "00", "SA", "X", "", "20260301"]], ["AK3 BEG 6 2"]),
-    (PO_BODY[1:], ["AK3 BEG 2 3"]),
-    ([s for s in PO_BODY if s[0] != "PO1"], ["AK3 PO1 4 3"]),
-    (PO_BODY[:1] + [["CUR", "BY", "USD"], ["CUR", "BY", "USD"]] + PO_BODY[1:], ["AK3 CUR 4 5"]),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ([*PO_BODY[:1], ["ZZZ", "1"], *PO_BODY[1:]], ["AK3 ZZZ 3 1"]),
+        ([*PO_BODY, ["BEG", "00", "SA", "X", "", "20260301"]], ["AK3 BEG 6 2"]),
+        (PO_BODY[1:], ["AK3 BEG 2 3"]),
+        ([s for s in PO_BODY if s[0] != "PO1"], ["AK3 PO1 4 3"]),
+        ([*PO_BODY[:1], ["CUR", "BY", "USD"], ["CUR", "BY", "USD"], *PO_BODY[1:]], ["AK3 CUR 4 5"]),
+    ],
+)
 def test_segment_codes(body: list[list[str]], expected: list[str]) -> None:
     assert codes(body) == expected
 
 
 def test_loop_over_maximum_is_code_4() -> None:
-    body = PO_BODY[:3] + [["CTT", "1"], ["CTT", "1"]]
+    body = [*PO_BODY[:3], ["CTT", "1"], ["CTT", "1"]]
     assert codes(body) == ["AK3 CTT 6 4"]
 
 
-@pytest.mark.parametrize(("seg", "expected"), [
-    (["BEG", "00", "SA", "", "", "20260301"], ["AK3 BEG 2 8", "AK4 3 1"]),
-    (["BEG", "00", "SA", "P" * 23, "", "20260301"], ["AK3 BEG 2 8", "AK4 3 5"]),
-    (["BEG", "00", "S", "PO-1", "", "20260301"], ["AK3 BEG 2 8", "AK4 2 4"]),
-    (["BEG", "00", "XX", "PO-1", "", "20260301"], ["AK3 BEG 2 8", "AK4 2 7"]),
-    (["BEG", "00", "SA", "PO\x07", "", "20260301"], ["AK3 BEG 2 8", "AK4 3 6"]),
-    (["BEG", "00", "SA", "PO-1", "", "20260230"], ["AK3 BEG 2 8", "AK4 5 8"]),
-    (["BEG", "00", "SA", "PO-1", "", "20260301", "", "", "", "", "", "EXTRA"],
-     ["AK3 BEG 2 8", "AK4 11 3"]),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("seg", "expected"),
+    [
+        (["BEG", "00", "SA", "", "", "20260301"], ["AK3 BEG 2 8", "AK4 3 1"]),
+        (["BEG", "00", "SA", "P" * 23, "", "20260301"], ["AK3 BEG 2 8", "AK4 3 5"]),
+        (["BEG", "00", "S", "PO-1", "", "20260301"], ["AK3 BEG 2 8", "AK4 2 4"]),
+        (["BEG", "00", "XX", "PO-1", "", "20260301"], ["AK3 BEG 2 8", "AK4 2 7"]),
+        (["BEG", "00", "SA", "PO\x07", "", "20260301"], ["AK3 BEG 2 8", "AK4 3 6"]),
+        (["BEG", "00", "SA", "PO-1", "", "20260230"], ["AK3 BEG 2 8", "AK4 5 8"]),
+        (
+            ["BEG", "00", "SA", "PO-1", "", "20260301", "", "", "", "", "", "EXTRA"],
+            ["AK3 BEG 2 8", "AK4 11 3"],
+        ),
+    ],
+)
 def test_element_codes(seg: list[str], expected: list[str]) -> None:
     assert codes(po(BEG=seg)) == expected
 
 
 def test_invalid_time_and_numeric() -> None:
-    body = PO_BODY[:1] + [["DTM", "002", "20260301", "2561"]] + PO_BODY[1:]
+    body = [*PO_BODY[:1], ["DTM", "002", "20260301", "2561"], *PO_BODY[1:]]
     assert codes(body) == ["AK3 DTM 3 8", "AK4 3 9"]
     line = ["PO1", "1", "1O", "EA", "2.5", "", "BP", "B-1"]
     assert codes(po(PO1=line)) == ["AK3 PO1 4 8", "AK4 2 6"]
@@ -86,23 +93,31 @@ def test_composite_components_are_checked() -> None:
     assert isinstance(lin_loop, LoopSpec)
     uit = lin_loop.children[lin_loop.starts["UIT"][0]]
     assert isinstance(uit, SegmentSpec) and uit.elements[0].components[0].ref == "355"
-    body = [["BFR", "00", "S-1", "", "DL", "A", "20260301", "20260331", "20260301"],
-            ["LIN", "", "BP", "B-1"], ["UIT", ">EA"], ["CTT", "1"]]  # fmt: skip
+    body = [
+        ["BFR", "00", "S-1", "", "DL", "A", "20260301", "20260331", "20260301"],
+        ["LIN", "", "BP", "B-1"],
+        ["UIT", ">EA"],
+        ["CTT", "1"],
+    ]
     [result] = process_interchanges(interchange([("830", body)], fic="PS"))
     element = result.sets[0].errors[1]
-    assert (element.code, element.location.element_position,
-            element.location.component_position) == ("1", 1, 1)  # fmt: skip
+    assert (
+        element.code,
+        element.location.element_position,
+        element.location.component_position,
+    ) == ("1", 1, 1)
 
 
 def test_overlay_requires_and_forbids_segments() -> None:
     overlay = Overlay("850", require=(SegmentRule("REF", 1, "IA"),), forbid=(SegmentRule("CTT"),))
     assert codes(PO_BODY, overlays=[overlay]) == ["AK3 CTT 5 2", "AK3 REF 6 3"]
-    body = PO_BODY[:1] + [["REF", "IA", "V-1"]] + PO_BODY[1:3]
+    body = [*PO_BODY[:1], ["REF", "IA", "V-1"], *PO_BODY[1:3]]
     assert codes(body, overlays=[overlay]) == []
 
 
 def test_overlay_from_xml_applies_only_to_its_set() -> None:
     overlay = load_overlay(
-        '<overlay partner="ACME" transaction="856"><forbid segment="CTT"/></overlay>')
+        '<overlay partner="ACME" transaction="856"><forbid segment="CTT"/></overlay>'
+    )
     assert overlay.partner == "ACME" and overlay.forbid == (SegmentRule("CTT"),)
     assert codes(PO_BODY, overlays=[overlay]) == []

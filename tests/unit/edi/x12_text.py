@@ -5,16 +5,48 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 
-def isa(icn: int = 1, *, version: str = "00401", ack: str = "0", el: str = "*",
-        comp: str = ">", rep: str = "^", sender: str = "SENDERID") -> list[str]:  # fmt: skip
-    return ["ISA", "00", " " * 10, "00", " " * 10, "ZZ", sender.ljust(15), "ZZ",
-            "RECEIVERID".ljust(15), "260301", "1015", rep if version >= "00402" else "U",
-            version, f"{icn:09d}", ack, "P", comp]  # fmt: skip
+def isa(
+    icn: int = 1,
+    *,
+    version: str = "00401",
+    ack: str = "0",
+    el: str = "*",
+    comp: str = ">",
+    rep: str = "^",
+    sender: str = "SENDERID",
+) -> list[str]:
+    return [
+        "ISA",
+        "00",
+        " " * 10,
+        "00",
+        " " * 10,
+        "ZZ",
+        sender.ljust(15),
+        "ZZ",
+        "RECEIVERID".ljust(15),
+        "260301",
+        "1015",
+        rep if version >= "00402" else "U",
+        version,
+        f"{icn:09d}",
+        ack,
+        "P",
+        comp,
+    ]
 
 
-def interchange(sets: Sequence[tuple[str, Sequence[Sequence[str]]]], *, fic: str = "PO",
-                gs08: str = "004010", icn: int = 1, term: str = "~", el: str = "*",
-                suffix: str = "\n", **isa_kw: str) -> str:  # fmt: skip
+def interchange(
+    sets: Sequence[tuple[str, Sequence[Sequence[str]]]],
+    *,
+    fic: str = "PO",
+    gs08: str = "004010",
+    icn: int = 1,
+    term: str = "~",
+    el: str = "*",
+    suffix: str = "\n",
+    **isa_kw: str,
+) -> str:
     segs: list[Sequence[str]] = [isa(icn, el=el, **isa_kw)]
     segs.append(["GS", fic, "SENDERID", "RECEIVERID", "20260301", "1015", "1", "X", gs08])
     for n, (set_id, body) in enumerate(sets, 1):
