@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -205,4 +204,4 @@ def main() -> None:  # pragma: no cover - for `python -m gateway.cli_edi`
 
 
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    main()
