@@ -51,11 +51,13 @@ class SyntaxRule:
 
     kind: str
     positions: tuple[int, ...]
+    low: int = 0  # the smallest position: a note whose elements are all absent is cheap
 
     @classmethod
     def parse(cls, note: str) -> SyntaxRule:
         digits = note[1:]
-        return cls(note[0], tuple(int(digits[i : i + 2]) for i in range(0, len(digits), 2)))
+        positions = tuple(int(digits[i : i + 2]) for i in range(0, len(digits), 2))
+        return cls(note[0], positions, min(positions))
 
 
 @dataclass(frozen=True, slots=True)

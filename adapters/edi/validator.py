@@ -15,7 +15,7 @@ from typing import Protocol
 
 from adapters.edi.envelope import parse_date, parse_time
 from adapters.edi.errors import EdiError, ElementError, Location, SegmentError
-from adapters.edi.guide import ElementSpec, Guide, LoopSpec, SegmentSpec
+from adapters.edi.guide import ElementSpec, Guide, LoopSpec, SegmentSpec, SyntaxRule
 from adapters.edi.lexer import Segment
 
 __all__ = ["check_element", "check_segment", "validate_set"]
@@ -106,6 +106,94 @@ def check_segment(
     base: Location,
 ) -> list[ElementError]:
     """Element errors of one segment (AK4), in element order."""
+    if _looks_valid(spec, seg.fields):
+        return []
+    return _element_errors(spec, seg, position, component, repetition, base)
+
+
+def _looks_valid(spec: SegmentSpec, fields: list[str]) -> bool:
+    """The fast path: True only when the segment certainly has no element error.
+
+    Most segments are valid, so they are checked once with the cheapest tests; anything
+    doubtful (a composite, a repeat, a syntax note that applies) goes to the full check,
+    which then finds and locates the errors.
+    """
+    count = len(fields) - 1
+    elements = spec.elements
+    if count > len(elements):
+        return False
+    position = 0
+    for es in elements:
+        position += 1
+        if position > count:
+            if es.usage == "R":
+                return False
+            continue
+        value = fields[position]
+        if not value:
+            if es.usage == "R":
+                return False
+            continue
+        dtype = es.dtype
+        if dtype == "AN":
+            if not (es.min_len <= len(value) <= es.max_len and value.isprintable()):
+                return False
+        elif dtype == "ID":
+            codes = es.codes
+            if codes is not None:
+                if value not in codes:
+                    return False
+            elif not (es.min_len <= len(value) <= es.max_len):
+                return False
+        elif es.usage == "N" or es.components or check_element(es, value) is not None:
+            return False
+    for rule in spec.syntax:
+        # a note whose elements are all absent holds, except R (one of them is required)
+        if rule.low > count and rule.kind != "R":
+            continue
+        if _violated(rule, fields, count) is not None:
+            return False
+    return True
+
+
+def _violated(rule: SyntaxRule, fields: list[str], count: int) -> tuple[int, str] | None:
+    """The element position and AK4 code breaking an X12 syntax note, else None."""
+    kind = rule.kind
+    if len(rule.positions) == 2:  # most notes name two elements: decide without a list
+        a, b = rule.positions
+        has_a = a <= count and fields[a] != ""
+        has_b = b <= count and fields[b] != ""
+        if kind == "P" and has_a != has_b:
+            return (b if has_a else a), "2"
+        if kind in "CL" and has_a and not has_b:
+            return b, "2"
+        if kind == "R" and not (has_a or has_b):
+            return a, "2"
+        if kind == "E" and has_a and has_b:
+            return b, "10"
+        return None
+    present = [p <= count and fields[p] != "" for p in rule.positions]
+    if kind == "P" and any(present) and not all(present):
+        return rule.positions[present.index(False)], "2"
+    if kind == "R" and not any(present):
+        return rule.positions[0], "2"
+    if kind == "C" and present[0] and not all(present[1:]):
+        return rule.positions[1 + present[1:].index(False)], "2"
+    if kind == "L" and present[0] and not any(present[1:]):
+        return rule.positions[1], "2"
+    if kind == "E" and sum(present) > 1:
+        return rule.positions[[i for i, p in enumerate(present) if p][1]], "10"
+    return None
+
+
+def _element_errors(
+    spec: SegmentSpec,
+    seg: Segment,
+    position: int,
+    component: str,
+    repetition: str | None,
+    base: Location,
+) -> list[ElementError]:
     fields = seg.fields
     count = len(fields) - 1
     errors: list[ElementError] = []
@@ -151,23 +239,11 @@ def check_segment(
     if count > len(elements) and any(fields[len(elements) + 1 :]):
         add("3", len(elements) + 1, "", fields[len(elements) + 1])
     for rule in spec.syntax:
-        present = [p <= count and fields[p] != "" for p in rule.positions]
-        kind = rule.kind
-        bad: int | None = None
-        code = "2"
-        if kind == "P" and any(present) and not all(present):
-            bad = rule.positions[present.index(False)]
-        elif kind == "R" and not any(present):
-            bad = rule.positions[0]
-        elif kind == "C" and present[0] and not all(present[1:]):
-            bad = rule.positions[1 + present[1:].index(False)]
-        elif kind == "L" and present[0] and not any(present[1:]):
-            bad = rule.positions[1]
-        elif kind == "E" and sum(present) > 1:
-            bad, code = rule.positions[[i for i, p in enumerate(present) if p][1]], "10"
-        if bad is not None and not any(e.location.element_position == bad for e in errors):
-            ref = elements[bad - 1].ref if bad <= len(elements) else ""
-            add(code, bad, ref)
+        broken = _violated(rule, fields, count)
+        if broken is not None:
+            bad, code = broken
+            if not any(e.location.element_position == bad for e in errors):
+                add(code, bad, elements[bad - 1].ref if bad <= len(elements) else "")
     return errors
 
 
@@ -277,7 +353,7 @@ def validate_set(
             closing = stack.pop()
             missing(closing, closing.idx + 1, len(closing.loop.children), position)
         frame = stack[depth]
-        if j > frame.idx:
+        if j > frame.idx + 1:
             missing(frame, frame.idx + 1, j, position)
         child = frame.loop.children[j]
         frame.idx = j

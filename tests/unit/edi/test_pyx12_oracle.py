@@ -10,16 +10,13 @@ from __future__ import annotations
 
 import io
 import logging
-import shutil
 import unicodedata
-from importlib.resources import files
 from pathlib import Path
 
 import pytest
-from lxml import etree
 
 from adapters.edi import iter_segments, process_interchanges
-from adapters.edi.guides.authoring import GUIDE_DIR, GUIDES, guide_filename
+from adapters.edi.guides.pyx12_maps import build_pyx12_map_dir
 
 from .golden_tools import GOLDEN
 from .x12_text import PO_BODY, interchange, po
@@ -30,32 +27,7 @@ pyx12_params = pytest.importorskip("pyx12.params")
 
 @pytest.fixture(scope="module")
 def map_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    tmp = tmp_path_factory.mktemp("pyx12maps")
-    package = Path(str(files("pyx12") / "map"))
-    for name in ("x12.control.00401.xml", "x12.control.00501.xml", "codes.xml"):
-        shutil.copy(package / name, tmp / name)
-    ours = etree.parse(str(GUIDE_DIR / "dataele.xml")).getroot()
-    have = {node.get("ele_num") for node in ours}
-    for node in etree.parse(str(package / "dataele.xml")).getroot():
-        if node.get("ele_num") not in have:
-            ours.append(node)
-    (tmp / "dataele.xml").write_bytes(etree.tostring(ours))
-    index = etree.Element("maps")
-    # pyx12 looks maps up by exact ISA12 and GS08; list the ones the test files use
-    for icvn in ("00400", "00401", "00402", "00403", "00404", "00405", "00406", "00501"):
-        version = etree.SubElement(index, "version", icvn=icvn)
-        for spec in GUIDES:
-            if (spec.version == "005010") != (icvn == "00501"):
-                continue
-            shutil.copy(GUIDE_DIR / guide_filename(spec), tmp / guide_filename(spec))
-            for suffix in ("", "VICS", "X357", "X230"):
-                fics = [spec.functional_id] + (["SC"] if spec.set_id == "850" else [])
-                for fic in fics:
-                    entry = etree.SubElement(version, "map", vriic=spec.version + suffix,
-                                             fic=fic, abbr=spec.set_id)  # fmt: skip
-                    entry.text = guide_filename(spec)
-    (tmp / "maps.xml").write_bytes(etree.tostring(index))
-    return tmp
+    return build_pyx12_map_dir(tmp_path_factory.mktemp("pyx12maps"))
 
 
 def pyx12_verdicts(data: bytes, map_dir: Path, tmp: Path) -> dict[str, bool] | None:
