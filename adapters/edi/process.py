@@ -210,9 +210,8 @@ class _Run:
                 )
             )
         else:
-            found = validate_set(
-                guide, ts.segments, isa.delimiters.component, isa.delimiters.repetition, base
-            )
+            delims = isa.delimiters
+            found = validate_set(guide, ts.segments, delims.component, delims.repetition, base)
             found += apply_overlays(self.overlays, ts.set_id, ts.segments, base)
             errors += found
             if found:

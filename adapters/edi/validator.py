@@ -20,6 +20,8 @@ from adapters.edi.lexer import Segment
 
 __all__ = ["check_element", "check_segment", "validate_set"]
 
+# X12 text may not hold control characters (C0, DEL, C1): AK4 6, invalid character
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 _REAL = re.compile(r"-?(?:\d+\.?\d*|\.\d+)(?:E-?\d+)?")
 _SEGMENT_ID = re.compile(r"[A-Z][A-Z0-9]{1,2}")
 
@@ -43,7 +45,7 @@ def check_element(spec: ElementSpec, value: str) -> str | None:
             return "4"
         if size > spec.max_len:
             return "5"
-        return None if value.isprintable() else "6"
+        return "6" if _CONTROL.search(value) else None
     if dtype == "ID":
         if len(value) < spec.min_len:
             return "4"
@@ -51,7 +53,7 @@ def check_element(spec: ElementSpec, value: str) -> str | None:
             return "5"
         if spec.codes is not None and value not in spec.codes:
             return "7"
-        return None if value.isprintable() else "6"
+        return "6" if _CONTROL.search(value) else None
     if dtype == "R":
         if _REAL.fullmatch(value) is None:
             return "6"
@@ -136,7 +138,7 @@ def _looks_valid(spec: SegmentSpec, fields: list[str]) -> bool:
             continue
         dtype = es.dtype
         if dtype == "AN":
-            if not (es.min_len <= len(value) <= es.max_len and value.isprintable()):
+            if not es.min_len <= len(value) <= es.max_len or _CONTROL.search(value):
                 return False
         elif dtype == "ID":
             codes = es.codes
