@@ -16,7 +16,7 @@ from adapters.edi.errors import EdiError, ElementError, SegmentError
 from adapters.edi.lexer import Delimiters
 from adapters.edi.writer import EnvelopeParams, format_segment, isa_fields, write_interchange
 
-__all__ = ["GroupAck", "SetAck", "build_997", "render_997", "render_ta1"]
+__all__ = ["GroupAck", "SetAck", "ack_delimiters", "build_997", "clean", "render_997", "render_ta1"]
 
 
 @dataclass(slots=True)
@@ -151,14 +151,43 @@ def render_997(groups: Sequence[GroupAck], params: EnvelopeParams, delimiters: D
     return "".join(text)
 
 
+_FALLBACK = Delimiters("*", ">", "~", None, "\n")
+
+
+def ack_delimiters(inbound: Delimiters) -> Delimiters:
+    """The partner's delimiters for our acks, or ``* > ~`` when theirs are unusable (a
+    broken ISA: TA1 026/027). A line break follows each terminator unless it is one."""
+    chosen = (inbound.element, inbound.component, inbound.segment)
+    usable = len(set(chosen)) == 3 and not any(c.isalnum() or c == " " for c in chosen)
+    repetition = inbound.repetition
+    if (
+        not usable
+        or repetition in chosen
+        or (repetition and (len(repetition) != 1 or repetition.isalnum()))
+    ):
+        return _FALLBACK
+    suffix = "" if inbound.segment in "\r\n" else "\n"
+    return Delimiters(
+        inbound.element, inbound.component, inbound.segment, inbound.repetition, suffix
+    )
+
+
+def clean(value: str, delimiters: Delimiters, *, component: bool = True) -> str:
+    """``value`` with delimiter characters replaced by '?': copied inbound data must not
+    break the structure of our own output."""
+    reserved = delimiters.element + delimiters.segment + (delimiters.repetition or "")
+    if component:
+        reserved += delimiters.component
+    if not any(c in reserved for c in value):
+        return value
+    return "".join("?" if c in reserved else c for c in value)
+
+
 def _strip_unsafe(body: list[list[str]], delimiters: Delimiters) -> list[list[str]]:
-    # AK404 copies bad data; a copy must not carry a delimiter into our own output
-    reserved = delimiters.all()
+    # AK4's first element is a composite (position:component); everything else is simple
     return [
         [
-            value
-            if i < 4 or not any(c in reserved for c in value)
-            else "".join("?" if c in reserved else c for c in value)
+            clean(value, delimiters, component=not (seg[0] == "AK4" and i == 1))
             for i, value in enumerate(seg)
         ]
         for seg in body
@@ -179,7 +208,10 @@ def render_ta1(
     return "".join(
         [
             delimiters.element.join(isa) + delimiters.segment + delimiters.suffix,
-            format_segment(["TA1", isa13, isa09, isa10, status, note_code], delimiters),
+            format_segment(
+                ["TA1", *(clean(v, delimiters) for v in (isa13, isa09, isa10)), status, note_code],
+                delimiters,
+            ),
             format_segment(["IEA", "0", f"{params.interchange_control_number:09d}"], delimiters),
         ]
     )

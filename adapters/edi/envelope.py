@@ -232,6 +232,8 @@ class _Walker:
             self._stray(seg)
 
     def _isa(self, seg: Segment) -> None:
+        if seg.delimiters is None or len(seg.fields) < 17:
+            return self._stray(seg)  # not a header the lexer could read
         if self.isa is not None:
             self._missing_iea(seg.index)
         self.isa = _interchange_header(seg)

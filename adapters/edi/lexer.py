@@ -143,10 +143,15 @@ def _read_isa(text: str) -> tuple[list[str], Delimiters, int, bool]:
     header.append(text[pos])  # ISA16, the component separator
     pos += 1
     terminator, pos = _terminator(text, pos, wrapped)
+    component = header[-1]
+    if len({element, component, terminator}) < 3 or terminator.isalnum() or terminator == " ":
+        # the delimiters clash: nothing after this header can be tokenized (TA1 026/027)
+        raise ReadError("026", f"ISA delimiters clash: {element!r} {component!r} {terminator!r}")
     line = "".join(header)
     fields = line.split(element)
     version = fields[12]
-    repetition = fields[11] if version >= "00402" and not fields[11].isalnum() else None
+    isa11 = fields[11]
+    repetition = isa11 if version >= "00402" and len(isa11) == 1 and not isa11.isalnum() else None
     suffix = "\n" if text[pos : pos + 1] == "\n" or text[pos : pos + 2] == "\r\n" else ""
     delimiters = Delimiters(element, fields[16], terminator, repetition, suffix)
     return fields, delimiters, pos, len(line) == 105
@@ -207,7 +212,16 @@ def _lex(chunks: Iterable[str]) -> Iterator[Segment]:
                         return
                     continue
                 start = isa_at
-            fields, delimiters, used, fixed = _read_isa(buf[start:])
+            try:
+                fields, delimiters, used, fixed = _read_isa(buf[start:])
+            except ReadError:
+                if index == 0:
+                    raise
+                # a broken header after good interchanges: report it, look for the next ISA
+                index += 1
+                yield Segment(["", buf[start : start + 80]], index)
+                buf = buf[start + 3 :]
+                continue
             index += 1
             yield Segment(fields, index, delimiters, fixed)
             buf = buf[start + used :]
@@ -226,6 +240,12 @@ def _lex(chunks: Iterable[str]) -> Iterator[Segment]:
             if not piece:
                 continue  # an empty segment (e.g. a doubled terminator): not data
             fields = piece.split(element)
+            if fields[0][:3] == "ISA" and len(piece) > 3 and not piece[3].isalnum():
+                # an ISA without the IEA before it: read it as a header (its delimiters may
+                # differ); the envelope stage reports the missing IEA
+                buf = terminator.join([piece, *pieces[k + 1 :], tail])
+                delimiters = None
+                break
             index += 1
             yield Segment(fields, index)
             if fields[0] == "IEA":

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Collection, Iterator, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import BinaryIO
 
 from pydantic import ValidationError
 
-from adapters.edi.ack import GroupAck, SetAck, render_997, render_ta1
+from adapters.edi.ack import GroupAck, SetAck, ack_delimiters, clean, render_997, render_ta1
 from adapters.edi.codes import Mapped, Unmapped, envelope_of
 from adapters.edi.envelope import (
     GroupEnd,
@@ -291,10 +291,8 @@ class _Run:
             errors=errors,
             delimiters=isa.delimiters,
         )
-        # acks end each terminator with a line break unless the terminator is one already
-        suffix = "" if isa.delimiters.segment in "\r\n" else "\n"
-        out_delims = replace(isa.delimiters, suffix=suffix)
-        params = self._ack_params(isa)
+        out_delims = ack_delimiters(isa.delimiters)
+        params = self._ack_params(isa, out_delims)
         if isa.errors or self.duplicate or isa.ack_requested == "1":
             status = "R" if fatal else ("E" if isa.errors else "A")
             note = fatal or (isa.errors[0].code if isa.errors else "000")
@@ -302,14 +300,14 @@ class _Run:
                 isa.control_number, isa.date, isa.time, status, note, params, out_delims
             )
             self.acks_made += 1
-            params = self._ack_params(isa)
+            params = self._ack_params(isa, out_delims)
         if result.accepted and self.groups:
             result.ack_997 = render_997(self.groups, params, out_delims)
             self.acks_made += len({g.version[:3] >= "005" for g in self.groups})
         self.isa = None
         return result
 
-    def _ack_params(self, isa: InterchangeHeader) -> EnvelopeParams:
+    def _ack_params(self, isa: InterchangeHeader, delims: Delimiters) -> EnvelopeParams:
         stamp = self.ack.timestamp
         if stamp is None:
             day = parse_date(isa.date) or dt.date(2000, 1, 1)
@@ -319,13 +317,13 @@ class _Run:
             )
         offset = self.acks_made
         return EnvelopeParams(
-            sender_id=isa.receiver_id or "UNKNOWN",
-            receiver_id=isa.sender_id or "UNKNOWN",
+            sender_id=clean(isa.receiver_id, delims) or "UNKNOWN",
+            receiver_id=clean(isa.sender_id, delims) or "UNKNOWN",
             interchange_control_number=self.ack.interchange_control_number + offset,
             group_control_number=self.ack.group_control_number + offset,
             transaction_set_control_number=self.ack.transaction_set_control_number,
-            sender_qualifier=isa.receiver_qualifier or "ZZ",
-            receiver_qualifier=isa.sender_qualifier or "ZZ",
+            sender_qualifier=clean(isa.receiver_qualifier, delims)[:2] or "ZZ",
+            receiver_qualifier=clean(isa.sender_qualifier, delims)[:2] or "ZZ",
             timestamp=stamp,
             usage=isa.usage if isa.usage in ("P", "T") else "P",
         )

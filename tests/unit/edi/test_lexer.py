@@ -113,3 +113,15 @@ def test_not_x12_raises_read_error(data: bytes) -> None:
         return
     with pytest.raises(ReadError):
         ids(data)
+
+
+def test_isa_without_iea_starts_a_new_interchange() -> None:
+    first = interchange([("850", PO_BODY)]).replace("IEA*1*000000001~\n", "")
+    segs = list(iter_segments(first + interchange([("850", PO_BODY)], el="|", icn=2)))
+    assert [s.id for s in segs].count("ISA") == 2 and segs[9].delimiters is not None
+
+
+def test_broken_header_after_a_good_interchange_is_reported_not_raised() -> None:
+    text = interchange([("850", PO_BODY)]) + "ISA*00*broken~" + interchange([("850", PO_BODY)])
+    segs = list(iter_segments(text))
+    assert [s.id for s in segs].count("ISA") == 2 and "" in [s.id for s in segs]
