@@ -56,6 +56,9 @@ def _read(path: Path, ack: AckOptions | None = None) -> list[InterchangeResult] 
     except ReadError as exc:
         _err(f"{path}: not X12: {exc}")
         return None
+    except Exception as exc:  # a bug must still not print a traceback at the partner's file
+        _err(f"{path}: cannot process: {type(exc).__name__}: {exc}")
+        return None
 
 
 def _rejected(results: list[InterchangeResult]) -> bool:

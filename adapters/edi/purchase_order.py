@@ -38,6 +38,7 @@ def parse_850(segments: Sequence[Segment], envelope: Envelope | None = None) -> 
     unmapped: list[Unmapped] = []
     header_requested = None
     in_party = False
+    other_ids: list[dict[str, str]] = []  # PO1 product ids with no canonical field
     for position, seg in enumerate(segments, 1):
         sid = seg.fields[0]
         line = lines[-1] if lines else None
@@ -59,6 +60,9 @@ def parse_850(segments: Sequence[Segment], envelope: Envelope | None = None) -> 
         elif sid == "PO1":
             in_party = False
             lines.append(_line(seg, len(lines) + 1))
+            others = product_ids(seg, 6).others
+            if others:
+                other_ids.append({"line": str(lines[-1]["line_number"]), **others})
         elif sid == "PID" and line is not None and seg.get(1) == "F" and "description" not in line:
             line["description"] = seg.get(5) or None
         elif sid == "DTM" and seg.get(1) == "002":
@@ -83,7 +87,7 @@ def parse_850(segments: Sequence[Segment], envelope: Envelope | None = None) -> 
             "lines": lines,
         }
     )
-    return Mapped(order, unmapped)
+    return Mapped(order, unmapped, {"other_product_ids": other_ids} if other_ids else {})
 
 
 def _line(seg: Segment, ordinal: int) -> dict[str, object]:

@@ -89,10 +89,15 @@ def parse_856(segments: Sequence[Segment], envelope: Envelope | None = None) -> 
         id(seg) for seg in scope if seg.fields[0] in ("BSN", "DTM", "TD5", "REF", "N1", "N3", "N4")
     }
     lines = []
+    other_ids: list[dict[str, str]] = []  # LIN product ids with no canonical field
     for level in levels:
         if level.code != "I":
             continue
         lines.append(_line(level, by_id, used))
+        lin = level.first("LIN")
+        others = product_ids(lin, 2).others if lin else {}
+        if others:
+            other_ids.append({"line": str(len(lines)), "hl": level.hl_id, **others})
     notice = ShipNotice.model_validate(
         {
             "envelope": envelope,
@@ -120,7 +125,8 @@ def parse_856(segments: Sequence[Segment], envelope: Envelope | None = None) -> 
         ]
         if seg is not None and id(seg) not in used and seg.fields[0] not in ("ST", "SE", "HL")
     ]
-    return Mapped(notice, sorted(unmapped, key=lambda u: u.position))
+    details = {"other_product_ids": other_ids} if other_ids else {}
+    return Mapped(notice, sorted(unmapped, key=lambda u: u.position), details)
 
 
 def _ancestor(level: _Level, by_id: dict[str, _Level], codes: str) -> _Level | None:
