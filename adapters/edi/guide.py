@@ -137,9 +137,6 @@ class GuideSet:
         guide = self.guides.get((set_id, near))
         return guide, (f"version {version} validated with the {near} guide" if guide else None)
 
-    def versions(self) -> set[str]:
-        return {version for _, version in self.guides}
-
 
 def _text(node: etree._Element, tag: str, default: str = "") -> str:
     found = node.find(tag)

@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Collection, Iterator, Sequence
-from dataclasses import dataclass, field
 from typing import BinaryIO
 
 from pydantic import ValidationError
 
 from adapters.edi.ack import GroupAck, SetAck, ack_delimiters, clean, render_997, render_ta1
-from adapters.edi.codes import Mapped, Unmapped, envelope_of
+from adapters.edi.codes import Mapped, envelope_of
 from adapters.edi.envelope import (
     GroupEnd,
     GroupHeader,
@@ -38,6 +37,14 @@ from adapters.edi.lexer import DEFAULT_CHUNK_SIZE, Delimiters, Segment, iter_seg
 from adapters.edi.overlay import Overlay, apply_overlays
 from adapters.edi.planning_schedule import parse_830
 from adapters.edi.purchase_order import parse_850
+from adapters.edi.results import (
+    AckOptions,
+    CanonicalDocument,
+    InterchangeResult,
+    SetResult,
+    interchange_key,
+    is_duplicate,
+)
 from adapters.edi.ship_notice import parse_856
 from adapters.edi.validator import validate_set
 from adapters.edi.writer import EnvelopeParams
@@ -55,8 +62,6 @@ __all__ = [
     "process_interchanges",
 ]
 
-CanonicalDocument = PurchaseOrder | ShipNotice | PlanningSchedule
-
 _PARSERS: dict[str, Callable[[Sequence[Segment], Envelope, str], Mapped]] = {
     "850": lambda segs, env, comp: parse_850(segs, env),
     "856": lambda segs, env, comp: parse_856(segs, env),
@@ -65,81 +70,6 @@ _PARSERS: dict[str, Callable[[Sequence[Segment], Envelope, str], Mapped]] = {
 
 # TA1 note codes that reject the whole interchange (X12.5 I18); the others are noted (E).
 _FATAL_TA1 = frozenset({"001", "016", "017", "018", "021", "023", "025", "026", "027"})
-
-
-@dataclass(slots=True)
-class SetResult:
-    """One transaction set: verdict, canonical document when accepted, errors, leftovers."""
-
-    set_id: str
-    control_number: str
-    group_control_number: str
-    interchange_control_number: str
-    version: str  # GS08
-    accepted: bool
-    document: CanonicalDocument | None = None
-    errors: list[EdiError] = field(default_factory=list)
-    unmapped: list[Unmapped] = field(default_factory=list)
-    details: dict[str, list[dict[str, str]]] = field(default_factory=dict)
-    notes: list[str] = field(default_factory=list)
-
-
-@dataclass(slots=True)
-class InterchangeResult:
-    """One interchange: its envelope ids, sets, errors, and the acknowledgments to send."""
-
-    sender_qualifier: str
-    sender_id: str
-    receiver_qualifier: str
-    receiver_id: str
-    control_number: str  # ISA13
-    version: str  # ISA12
-    usage: str  # ISA15
-    ack_requested: bool
-    accepted: bool
-    duplicate: bool = False
-    sets: list[SetResult] = field(default_factory=list)
-    errors: list[EdiError] = field(default_factory=list)  # interchange and group errors
-    ack_997: str = ""
-    ta1: str = ""
-    delimiters: Delimiters = field(default_factory=Delimiters)
-
-    @property
-    def key(self) -> tuple[str, str]:
-        return interchange_key(self.sender_qualifier, self.sender_id, self.control_number)
-
-    @property
-    def documents(self) -> list[CanonicalDocument]:
-        """Canonical documents of the accepted sets (none if the interchange was rejected)."""
-        if not self.accepted:
-            return []
-        return [s.document for s in self.sets if s.accepted and s.document is not None]
-
-    def all_errors(self) -> list[EdiError]:
-        return [*self.errors, *(e for s in self.sets for e in s.errors)]
-
-
-@dataclass(frozen=True, slots=True)
-class AckOptions:
-    """Control numbers (allocated by the store per partner) and time for outbound acks.
-
-    ``timestamp`` None uses the inbound ISA09/ISA10, so output depends on input only.
-    """
-
-    interchange_control_number: int = 1
-    group_control_number: int = 1
-    transaction_set_control_number: int = 1
-    timestamp: dt.datetime | None = None
-
-
-def interchange_key(sender_qualifier: str, sender_id: str, isa13: str) -> tuple[str, str]:
-    """The identity of an interchange for duplicate detection: (ISA05:ISA06, ISA13)."""
-    return (f"{sender_qualifier.strip()}:{sender_id.strip()}", isa13)
-
-
-def is_duplicate(key: tuple[str, str], seen: Collection[tuple[str, str]]) -> bool:
-    """Whether an interchange with ``key`` was already processed (``seen`` from the store)."""
-    return key in seen
 
 
 class _Run:
