@@ -234,9 +234,9 @@ def _write_file(path: Path, size: int) -> None:
         while written < size:
             body = _po(sets, 50)
             chunk = (
-                f"ST*850*{sets % 10000:04d}~\n"
+                f"ST*850*{sets:09d}~\n"
                 + "".join(f"{s}~\n" for s in body)
-                + f"SE*{len(body) + 2}*{sets % 10000:04d}~\n"
+                + f"SE*{len(body) + 2}*{sets:09d}~\n"
             )
             out.write(chunk)
             written += len(chunk)
@@ -248,10 +248,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--big", action="store_true", help="add the 200 MB memory check")
     parser.add_argument("--quick", action="store_true", help="pyx12 validation on 5k segments")
+    parser.add_argument("--memory-only", action="store_true", help="only the memory check")
     parser.add_argument("--memory-child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.memory_child:
         memory_child(args.memory_child)
+        return
+    if args.memory_only:
+        memory_check([10, 40, 200] if args.big else [10, 40])
         return
     from adapters.edi.guides.pyx12_maps import build_pyx12_map_dir
 

@@ -24,8 +24,9 @@ class SetAck:
     set_id: str
     control_number: str
     accepted: bool
-    set_codes: list[str] = field(default_factory=list)  # AK5 codes (718)
-    errors: list[EdiError] = field(default_factory=list)  # SegmentError / ElementError
+    # tuples, empty for a clean set: a group of many sets keeps one small record per set
+    set_codes: Sequence[str] = ()  # AK5 codes (718)
+    errors: Sequence[EdiError] = ()  # SegmentError / ElementError
     implementation_ref: str | None = None  # ST03 in 005010
 
 

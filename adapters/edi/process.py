@@ -154,8 +154,8 @@ class _Run:
             ts.set_id,
             ts.control_number,
             result.accepted,
-            sorted(set(set_codes), key=int),
-            [e for e in errors if e.kind in ("segment", "element")],
+            tuple(sorted(set(set_codes), key=int)),
+            tuple(e for e in errors if e.kind in ("segment", "element")),
             ts.segments[0].get(3) or None,
         )
         if self.group is not None:
