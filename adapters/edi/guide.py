@@ -68,6 +68,11 @@ class SegmentSpec:
     elements: tuple[ElementSpec, ...]
     syntax: tuple[SyntaxRule, ...]
     pos: int = 0
+    last_required: int = 0  # position of the last required element (0: none)
+
+    def __post_init__(self) -> None:
+        last = max((i for i, e in enumerate(self.elements, 1) if e.usage == "R"), default=0)
+        object.__setattr__(self, "last_required", last)
 
 
 @dataclass(slots=True)
@@ -79,6 +84,7 @@ class LoopSpec:
     # segment id -> indexes of the children that this segment id can start (a segment child
     # with that id, or a loop child whose first segment has that id)
     starts: dict[str, list[int]] = field(default_factory=dict)
+    required: tuple[int, ...] = ()  # indexes of the required children
 
     @property
     def trigger(self) -> str:
@@ -86,6 +92,7 @@ class LoopSpec:
         return first.id if isinstance(first, SegmentSpec) else first.trigger
 
     def index(self) -> None:
+        self.required = tuple(i for i, c in enumerate(self.children) if c.usage == "R")
         self.starts = {}
         for i, child in enumerate(self.children):
             key = child.id if isinstance(child, SegmentSpec) else child.trigger

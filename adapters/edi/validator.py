@@ -122,15 +122,11 @@ def _looks_valid(spec: SegmentSpec, fields: list[str]) -> bool:
     """
     count = len(fields) - 1
     elements = spec.elements
-    if count > len(elements):
+    if count > len(elements) or count < spec.last_required:
         return False
     position = 0
-    for es in elements:
+    for es in elements[:count]:
         position += 1
-        if position > count:
-            if es.usage == "R":
-                return False
-            continue
         value = fields[position]
         if not value:
             if es.usage == "R":
@@ -337,9 +333,11 @@ def validate_set(
 
     def missing(frame: _Frame, start: int, stop: int, position: int) -> None:
         children = frame.loop.children
-        for k in range(start, stop):
+        for k in frame.loop.required:
+            if k < start or k >= stop:
+                continue
             child = children[k]
-            if child.usage == "R" and frame.counts[k] == 0 and child.id != "SE":
+            if frame.counts[k] == 0 and child.id != "SE":
                 sid = child.id if isinstance(child, SegmentSpec) else child.trigger
                 seg_error("3", sid, position, None if frame is root else frame.loop.id)
 
