@@ -23,7 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from adapters.edi import SetResult, iter_results
+from adapters.edi import AckOptions, SetResult, iter_results
 
 ISA = (
     "ISA*00*          *00*          *ZZ*BUYER          *ZZ*SUPPLIER       *260301*1015*U*"
@@ -193,12 +193,13 @@ def _head(data: bytes, segments: int) -> bytes:
     return f"{head}~\nGE*{sets}*{gs.split('*')[6]}~\nIEA*1*{icn}~\n".encode()
 
 
-def memory_child(path: str) -> None:
+def memory_child(path: str, compact: bool) -> None:
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     sets = 0
     start = time.perf_counter()
+    ack = AckOptions(list_accepted_sets=not compact)
     with open(path, "rb") as stream:
-        for result in iter_results(stream):
+        for result in iter_results(stream, ack=ack):
             sets += isinstance(result, SetResult)
     elapsed = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
@@ -211,17 +212,20 @@ def memory_check(sizes_mb: list[int]) -> None:
         for size in sizes_mb:
             path = Path(tmp) / f"po-{size}mb.edi"
             _write_file(path, size * 1_000_000)
-            out = subprocess.run(
-                [sys.executable, __file__, "--memory-child", str(path)],
-                check=True,
-                capture_output=True,
-                text=True,
-            ).stdout.split()
-            before, after, sets, elapsed = int(out[0]), int(out[1]), int(out[2]), out[3]
-            print(
-                f"  {size:>4} MB: {sets:>7,} sets in {elapsed:>6} s, peak RSS "
-                f"{after / 1024:6.1f} MB (at start {before / 1024:5.1f} MB)"
-            )
+            for compact in (False, True):
+                command = [sys.executable, __file__, "--memory-child", str(path)]
+                out = subprocess.run(
+                    command + (["--compact-ack"] if compact else []),
+                    check=True,
+                    capture_output=True,
+                    text=True,
+                ).stdout.split()
+                before, after, sets, elapsed = int(out[0]), int(out[1]), int(out[2]), out[3]
+                mode = "997 lists errors only" if compact else "997 lists every set "
+                print(
+                    f"  {size:>4} MB, {mode}: {sets:>7,} sets in {elapsed:>6} s, peak RSS "
+                    f"{after / 1024:6.1f} MB (at start {before / 1024:5.1f} MB)"
+                )
             path.unlink()
 
 
@@ -250,9 +254,10 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="pyx12 validation on 5k segments")
     parser.add_argument("--memory-only", action="store_true", help="only the memory check")
     parser.add_argument("--memory-child", help=argparse.SUPPRESS)
+    parser.add_argument("--compact-ack", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.memory_child:
-        memory_child(args.memory_child)
+        memory_child(args.memory_child, args.compact_ack)
         return
     if args.memory_only:
         memory_check([10, 40, 200] if args.big else [10, 40])

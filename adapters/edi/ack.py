@@ -35,19 +35,29 @@ class GroupAck:
     functional_id: str
     control_number: str
     version: str  # GS08 of the acknowledged group
-    sets: list[SetAck] = field(default_factory=list)
+    sets: list[SetAck] = field(default_factory=list)  # the sets the 997 lists (AK2 loops)
     group_codes: list[str] = field(default_factory=list)  # AK9 codes (716)
     declared_sets: int | None = None
+    received: int = 0  # AK903: every set received, listed or not
+    accepted: int = 0  # AK904
+    with_errors: bool = False  # some accepted set was accepted with errors
+
+    def add(self, ack: SetAck, *, listed: bool = True) -> None:
+        """Count a set; keep it for an AK2 loop when ``listed`` or when it has errors (the
+        997 AK2 loop is optional for clean accepted sets, X12 997 table)."""
+        self.received += 1
+        self.accepted += ack.accepted
+        self.with_errors |= ack.accepted and bool(ack.errors or ack.set_codes)
+        if listed or not ack.accepted or ack.errors or ack.set_codes:
+            self.sets.append(ack)
 
     @property
     def status(self) -> str:
-        accepted = sum(1 for s in self.sets if s.accepted)
-        if (self.group_codes and accepted == 0) or not self.sets:
+        if (self.group_codes and self.accepted == 0) or not self.received:
             return "R"
-        if accepted == len(self.sets):
-            with_errors = any(s.errors or s.set_codes for s in self.sets)
-            return "E" if with_errors or self.group_codes else "A"
-        return "P" if accepted else "R"
+        if self.accepted == self.received:
+            return "E" if self.with_errors or self.group_codes else "A"
+        return "P" if self.accepted else "R"
 
 
 def _ak4_position(error: ElementError, component: str) -> str:
@@ -100,14 +110,14 @@ def build_997(group: GroupAck, ack_version: str, component: str) -> list[list[st
                 )
         status = "A" if ts.accepted and not ts.errors else ("E" if ts.accepted else "R")
         out.append(["AK5", status, *ts.set_codes[:5]])
-    accepted = sum(1 for s in group.sets if s.accepted)
-    declared = group.declared_sets if group.declared_sets is not None else len(group.sets)
+    accepted = group.accepted
+    declared = group.declared_sets if group.declared_sets is not None else group.received
     out.append(
         [
             "AK9",
             group.status,
             str(declared),
-            str(len(group.sets)),
+            str(group.received),
             str(accepted),
             *group.group_codes[:5],
         ]

@@ -111,7 +111,8 @@ class _Run:
         )
         group.declared_sets = end.declared_sets
         codes = [e.code for e in end.group.errors]
-        if group.sets and all("1" in s.set_codes for s in group.sets):
+        listed_all = group.received and len(group.sets) == group.received
+        if listed_all and all("1" in s.set_codes for s in group.sets):
             # X12 716: 2 version not supported, 1 functional group not supported
             codes.append("2" if end.group.version[:6] < "004010" else "1")
         group.group_codes = sorted(set(codes), key=int)
@@ -159,7 +160,7 @@ class _Run:
             ts.segments[0].get(3) or None,
         )
         if self.group is not None:
-            self.group.sets.append(ack)
+            self.group.add(ack, listed=self.ack.list_accepted_sets)
         return result
 
     def _map(self, ts: TransactionSet, result: SetResult, errors: list[EdiError]) -> None:

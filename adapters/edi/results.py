@@ -87,6 +87,9 @@ class AckOptions:
     group_control_number: int = 1
     transaction_set_control_number: int = 1
     timestamp: dt.datetime | None = None
+    # list clean accepted sets in the 997 too (AK2/AK5 A); False lists only sets with errors,
+    # which keeps memory flat for huge groups (nothing is kept per clean set)
+    list_accepted_sets: bool = True
 
 
 def interchange_key(sender_qualifier: str, sender_id: str, isa13: str) -> tuple[str, str]:

@@ -126,3 +126,12 @@ def test_repeated_interchange_in_one_file_is_processed_once() -> None:
     results = process_interchanges(text + text)
     assert [r.duplicate for r in results] == [False, True]
     assert sum(len(r.documents) for r in results) == 1
+
+
+def test_compact_997_lists_only_sets_with_errors_but_counts_all() -> None:
+    bad = po(BEG=["BEG", "00", "SA", "PO-2", "", "2026XX01"])
+    text = interchange([("850", PO_BODY), ("850", bad), ("850", PO_BODY)])
+    result = one(text, ack=AckOptions(list_accepted_sets=False))
+    lines = ack_lines(result.ack_997)
+    assert [line for line in lines if line.startswith("AK2")] == ["AK2*850*0002"]
+    assert lines[-1] == "AK9*P*3*3*2"
