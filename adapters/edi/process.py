@@ -230,11 +230,15 @@ class _Run:
             result.ta1 = render_ta1(
                 isa.control_number, isa.date, isa.time, status, note, params, out_delims
             )
+            result.ack_control_numbers.append(params.interchange_control_number)
             self.acks_made += 1
             params = self._ack_params(isa, out_delims)
         if result.accepted and self.groups:
             result.ack_997 = render_997(self.groups, params, out_delims)
-            self.acks_made += len({g.version[:3] >= "005" for g in self.groups})
+            used = len({g.version[:6] >= "005000" for g in self.groups})
+            first = params.interchange_control_number
+            result.ack_control_numbers.extend(range(first, first + used))
+            self.acks_made += used
         self.isa = None
         return result
 

@@ -59,6 +59,8 @@ class InterchangeResult:
     errors: list[EdiError] = field(default_factory=list)  # interchange and group errors
     ack_997: str = ""
     ta1: str = ""
+    # the ISA13 numbers our acks for this interchange used (the store advances past them)
+    ack_control_numbers: list[int] = field(default_factory=list)
     delimiters: Delimiters = field(default_factory=Delimiters)
 
     @property
@@ -80,7 +82,10 @@ class InterchangeResult:
 class AckOptions:
     """Control numbers (allocated by the store per partner) and time for outbound acks.
 
-    ``timestamp`` None uses the inbound ISA09/ISA10, so output depends on input only.
+    ``timestamp`` None uses the inbound ISA09/ISA10, so output depends on input only. The
+    first ack interchange of a run takes ``interchange_control_number`` (and GS06
+    ``group_control_number``), each further one the next number; ``InterchangeResult``
+    lists the numbers used.
     """
 
     interchange_control_number: int = 1

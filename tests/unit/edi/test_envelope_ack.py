@@ -135,3 +135,10 @@ def test_compact_997_lists_only_sets_with_errors_but_counts_all() -> None:
     lines = ack_lines(result.ack_997)
     assert [line for line in lines if line.startswith("AK2")] == ["AK2*850*0002"]
     assert lines[-1] == "AK9*P*3*3*2"
+
+
+def test_ack_control_numbers_advance_per_ack_interchange() -> None:
+    text = interchange([("850", PO_BODY)], ack="1") + interchange([("850", PO_BODY)], icn=2)
+    first, second = process_interchanges(text, ack=AckOptions(100, 100))
+    assert first.ack_control_numbers == [100, 101] and second.ack_control_numbers == [102]
+    assert "*000000102*" in second.ack_997
