@@ -193,8 +193,24 @@ def _head(data: bytes, segments: int) -> bytes:
     return f"{head}~\nGE*{sets}*{gs.split('*')[6]}~\nIEA*1*{icn}~\n".encode()
 
 
+def _rss_kb() -> tuple[int, int]:
+    """(current, peak) resident set of this process in KiB. /proc's VmHWM starts afresh at
+    exec; ru_maxrss on Linux keeps the forking parent's peak, so it is only a fallback."""
+    try:
+        status = Path("/proc/self/status").read_text()
+    except OSError:
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        return peak, peak
+    values = {
+        line.split(":")[0]: int(line.split()[1])
+        for line in status.splitlines()
+        if line.startswith(("VmRSS", "VmHWM"))
+    }
+    return values["VmRSS"], values["VmHWM"]
+
+
 def memory_child(path: str, compact: bool) -> None:
-    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    before = _rss_kb()[0]
     sets = 0
     start = time.perf_counter()
     ack = AckOptions(list_accepted_sets=not compact)
@@ -202,7 +218,7 @@ def memory_child(path: str, compact: bool) -> None:
         for result in iter_results(stream, ack=ack):
             sets += isinstance(result, SetResult)
     elapsed = time.perf_counter() - start
-    after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    after = _rss_kb()[1]
     print(f"{before} {after} {sets} {elapsed:.1f}")
 
 
