@@ -1,0 +1,136 @@
+"""850 Purchase Order <-> canonical ``PurchaseOrder``."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+
+from adapters.edi.codes import (
+    PURPOSE_CODES,
+    Mapped,
+    PartyReader,
+    ProductIds,
+    Unmapped,
+    decimal_or_none,
+    format_date,
+    format_decimal,
+    party_segments,
+    product_ids,
+    product_pairs,
+    purpose_of,
+    to_date,
+)
+from adapters.edi.lexer import Segment
+from gateway.model import Envelope, PurchaseOrder, Reference
+
+__all__ = ["parse_850", "render_850"]
+
+_ENVELOPE_IDS = ("ST", "SE")
+_N1_LOOP_OTHERS = frozenset({"N2", "PER", "REF", "FOB", "TD5", "PKG"})
+
+
+def parse_850(segments: Sequence[Segment], envelope: Envelope | None = None) -> Mapped:
+    """Map a validated 850 (ST..SE) to a ``PurchaseOrder``; raises pydantic's ValidationError."""
+    head: dict[str, object] = {}
+    references: list[Reference] = []
+    parties = PartyReader()
+    lines: list[dict[str, object]] = []
+    unmapped: list[Unmapped] = []
+    header_requested = None
+    in_party = False
+    other_ids: list[dict[str, str]] = []  # PO1 product ids with no canonical field
+    for position, seg in enumerate(segments, 1):
+        sid = seg.fields[0]
+        line = lines[-1] if lines else None
+        if sid == "BEG":
+            head.update(
+                purpose=purpose_of(seg.get(1)),
+                order_type=seg.get(2) or None,
+                po_number=seg.get(3),
+                order_date=to_date(seg.get(5)),
+            )
+        elif sid == "CUR" and line is None:
+            head["currency"] = seg.get(2) or None
+        elif sid == "REF" and line is None and not in_party:
+            references.append(Reference(qualifier=seg.get(1), value=seg.get(2) or seg.get(3)))
+        elif sid == "N1" and line is None:
+            in_party = parties.feed(seg)
+        elif sid in ("N3", "N4") and in_party and line is None:
+            parties.feed(seg)
+        elif sid == "PO1":
+            in_party = False
+            lines.append(_line(seg, len(lines) + 1))
+            others = product_ids(seg, 6).others
+            if others:
+                other_ids.append({"line": str(lines[-1]["line_number"]), **others})
+        elif sid == "PID" and line is not None and seg.get(1) == "F" and "description" not in line:
+            line["description"] = seg.get(5) or None
+        elif sid == "DTM" and seg.get(1) == "002":
+            if line is not None:
+                line["requested_date"] = to_date(seg.get(2))
+            else:
+                header_requested = to_date(seg.get(2))
+        else:
+            in_party = in_party and sid in _N1_LOOP_OTHERS
+            if sid not in _ENVELOPE_IDS:
+                unmapped.append(Unmapped(position, tuple(seg.fields)))
+    if header_requested is not None:
+        # a header DTM*002 applies to every line that does not carry its own (X12 850 notes)
+        for line in lines:
+            line.setdefault("requested_date", header_requested)
+    order = PurchaseOrder.model_validate(
+        {
+            **head,
+            "envelope": envelope,
+            "references": references,
+            "parties": parties.build(),
+            "lines": lines,
+        }
+    )
+    return Mapped(order, unmapped, {"other_product_ids": other_ids} if other_ids else {})
+
+
+def _line(seg: Segment, ordinal: int) -> dict[str, object]:
+    ids = product_ids(seg, 6)
+    return {
+        # PO101 is optional in X12; the canonical line number then is the line's ordinal
+        "line_number": seg.get(1) or str(ordinal),
+        "quantity": decimal_or_none(seg.get(2)),
+        "uom": seg.get(3),
+        "unit_price": decimal_or_none(seg.get(4)),
+        "buyer_item": ids.buyer_item,
+        "vendor_item": ids.vendor_item,
+        "upc": ids.upc,
+    }
+
+
+def render_850(order: PurchaseOrder) -> list[list[str]]:
+    """The body of an 850 (BEG..CTT) for ``order``; the writer adds ST/SE and envelopes."""
+    out: list[list[str]] = [
+        [
+            "BEG",
+            PURPOSE_CODES[order.purpose],
+            order.order_type or "SA",
+            order.po_number,
+            "",
+            format_date(order.order_date),
+        ],
+    ]
+    if order.currency:
+        out.append(["CUR", "BY", order.currency])
+    out += [["REF", ref.qualifier, ref.value] for ref in order.references]
+    out += list(party_segments(order.parties))
+    total = Decimal(0)
+    for line in order.lines:
+        pairs = product_pairs(ProductIds(line.buyer_item, line.vendor_item, line.upc))
+        price = format_decimal(line.unit_price) if line.unit_price is not None else ""
+        out.append(
+            ["PO1", line.line_number, format_decimal(line.quantity), line.uom, price, "", *pairs]
+        )
+        if line.description:
+            out.append(["PID", "F", "", "", "", line.description])
+        if line.requested_date:
+            out.append(["DTM", "002", format_date(line.requested_date)])
+        total += line.quantity
+    out.append(["CTT", str(len(order.lines)), format_decimal(total)])
+    return out

@@ -1,0 +1,225 @@
+"""856 Ship Notice/Manifest <-> canonical ``ShipNotice``, walking the HL tree.
+
+Any hierarchy works (BSN05 0001 S-O-P-I, 0004 S-O-I, S-O-T-P-I, pick-and-pack): each item
+level (HL03 I) takes its order from the nearest O ancestor (PRF01) and its SSCC from its own
+MAN*GM, else the nearest pack (P), else tare (T) ancestor.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from itertools import groupby
+
+from adapters.edi.codes import (
+    PURPOSE_CODES,
+    Mapped,
+    PartyReader,
+    ProductIds,
+    Unmapped,
+    decimal_or_none,
+    format_date,
+    format_decimal,
+    party_segments,
+    product_ids,
+    product_pairs,
+    purpose_of,
+    to_date,
+)
+from adapters.edi.errors import Location, MappingError
+from adapters.edi.lexer import Segment
+from gateway.model import Envelope, Reference, ShipNotice, ShipNoticeLine
+
+__all__ = ["parse_856", "render_856"]
+
+
+@dataclass(slots=True)
+class _Level:
+    hl_id: str
+    parent: str
+    code: str  # HL03: S shipment, O order, T tare, P pack, I item
+    position: int
+    segments: list[tuple[int, Segment]] = field(default_factory=list)
+
+    def first(self, sid: str, qualifier: str | None = None) -> Segment | None:
+        for _, seg in self.segments:
+            if seg.fields[0] == sid and (qualifier is None or seg.get(1) == qualifier):
+                return seg
+        return None
+
+
+def _levels(segments: Sequence[Segment]) -> tuple[list[tuple[int, Segment]], list[_Level]]:
+    header: list[tuple[int, Segment]] = []
+    levels: list[_Level] = []
+    seen: set[str] = set()
+    for position, seg in enumerate(segments, 1):
+        if seg.fields[0] == "HL":
+            hl_id, parent = seg.get(1), seg.get(2)
+            loc = Location(segment_position=position, segment_id="HL", value=hl_id)
+            if hl_id in seen:
+                raise MappingError("hl", f"HL01 {hl_id!r} is not unique", loc)
+            if parent and parent not in seen:
+                raise MappingError("hl", f"HL02 {parent!r} names no earlier HL", loc)
+            seen.add(hl_id)
+            levels.append(_Level(hl_id, parent, seg.get(3), position))
+        elif levels:
+            levels[-1].segments.append((position, seg))
+        else:
+            header.append((position, seg))
+    return header, levels
+
+
+def parse_856(segments: Sequence[Segment], envelope: Envelope | None = None) -> Mapped:
+    """Map a validated 856 (ST..SE) to a ``ShipNotice``."""
+    header, levels = _levels(segments)
+    by_id = {level.hl_id: level for level in levels}
+    bsn = next((seg for _, seg in header if seg.fields[0] == "BSN"), None)
+    if bsn is None:
+        raise MappingError("bsn", "no BSN segment")
+    shipment = next((lv for lv in levels if lv.code == "S"), None)
+    scope = [seg for _, seg in header] + [seg for _, seg in (shipment.segments if shipment else [])]
+    dates = {seg.get(1): seg.get(2) for seg in scope if seg.fields[0] == "DTM"}
+    td5 = next((seg for seg in scope if seg.fields[0] == "TD5" and seg.get(3)), None)
+    refs = [seg for seg in scope if seg.fields[0] == "REF"]
+    parties = PartyReader()
+    for seg in scope:
+        parties.feed(seg)
+    used: set[int] = {
+        id(seg) for seg in scope if seg.fields[0] in ("BSN", "DTM", "TD5", "REF", "N1", "N3", "N4")
+    }
+    lines = []
+    other_ids: list[dict[str, str]] = []  # LIN product ids with no canonical field
+    for level in levels:
+        if level.code != "I":
+            continue
+        lines.append(_line(level, by_id, used))
+        lin = level.first("LIN")
+        others = product_ids(lin, 2).others if lin else {}
+        if others:
+            other_ids.append({"line": str(len(lines)), "hl": level.hl_id, **others})
+    notice = ShipNotice.model_validate(
+        {
+            "envelope": envelope,
+            "shipment_id": bsn.get(2),
+            "purpose": purpose_of(bsn.get(1)),
+            "ship_date": to_date(dates.get("011", "")) or to_date(bsn.get(3)),
+            "expected_delivery": to_date(dates.get("017", "")),
+            "carrier": td5.get(3) if td5 else None,
+            "bill_of_lading": next((r.get(2) for r in refs if r.get(1) == "BM"), None),
+            "references": [
+                Reference(qualifier=r.get(1), value=r.get(2) or r.get(3))
+                for r in refs
+                if r.get(1) != "BM"
+            ],
+            "parties": parties.build(),
+            "lines": lines,
+        }
+    )
+    unmapped = [
+        Unmapped(position, tuple(seg.fields))
+        for position, seg in [
+            *header,
+            *((lv.position, None) for lv in levels),
+            *(item for lv in levels for item in lv.segments),
+        ]
+        if seg is not None and id(seg) not in used and seg.fields[0] not in ("ST", "SE", "HL")
+    ]
+    details = {"other_product_ids": other_ids} if other_ids else {}
+    return Mapped(notice, sorted(unmapped, key=lambda u: u.position), details)
+
+
+def _ancestor(level: _Level, by_id: dict[str, _Level], codes: str) -> _Level | None:
+    current = by_id.get(level.parent)
+    hops = 0
+    while current is not None and hops < len(by_id):
+        if current.code in codes:
+            return current
+        current = by_id.get(current.parent)
+        hops += 1
+    return None
+
+
+def _line(level: _Level, by_id: dict[str, _Level], used: set[int]) -> ShipNoticeLine:
+    lin = level.first("LIN")
+    sn1 = level.first("SN1")
+    if sn1 is None:
+        raise MappingError(
+            "sn1",
+            f"item level HL {level.hl_id} has no SN1",
+            Location(segment_position=level.position, segment_id="HL"),
+        )
+    order = _ancestor(level, by_id, "O")
+    prf = order.first("PRF") if order else None
+    man = level.first("MAN", "GM")
+    if man is None:
+        for codes in ("P", "T"):
+            pack = _ancestor(level, by_id, codes)
+            man = pack.first("MAN", "GM") if pack else None
+            if man is not None:
+                break
+    for seg in (lin, sn1, prf, man):
+        if seg is not None:
+            used.add(id(seg))
+    ids = product_ids(lin, 2) if lin else ProductIds()
+    return ShipNoticeLine(
+        po_number=prf.get(1) if prf else None,
+        line_number=(lin.get(1) or None) if lin else None,
+        buyer_item=ids.buyer_item,
+        vendor_item=ids.vendor_item,
+        upc=ids.upc,
+        lot=ids.lot,
+        quantity=decimal_or_none(sn1.get(2)) or Decimal(0),  # SN102 is required by the guide
+        uom=sn1.get(3),
+        sscc=man.get(2) if man else None,
+    )
+
+
+def render_856(notice: ShipNotice) -> list[list[str]]:
+    """The body of an 856 (BSN..CTT): S, then O per run of lines with one PO number, then
+    P per run with one SSCC, then I per line, so that reading it back keeps line order."""
+    packed = any(line.sscc for line in notice.lines)
+    out: list[list[str]] = [
+        [
+            "BSN",
+            PURPOSE_CODES[notice.purpose],
+            notice.shipment_id,
+            format_date(notice.ship_date),
+            "0000",
+            "0001" if packed else "0004",
+        ]
+    ]
+    out.append(["HL", "1", "", "S"])
+    if notice.carrier:
+        out.append(["TD5", "", "2", notice.carrier])
+    if notice.bill_of_lading:
+        out.append(["REF", "BM", notice.bill_of_lading])
+    out += [["REF", ref.qualifier, ref.value] for ref in notice.references]
+    out.append(["DTM", "011", format_date(notice.ship_date)])
+    if notice.expected_delivery:
+        out.append(["DTM", "017", format_date(notice.expected_delivery)])
+    out += list(party_segments(notice.parties))
+    next_id = 2
+    for po_number, by_order in groupby(notice.lines, key=lambda line: line.po_number):
+        order_id = "1"
+        if po_number is not None:
+            order_id = str(next_id)
+            next_id += 1
+            out += [["HL", order_id, "1", "O"], ["PRF", po_number]]
+        for sscc, by_pack in groupby(by_order, key=lambda line: line.sscc):
+            parent = order_id
+            if sscc is not None:
+                parent = str(next_id)
+                next_id += 1
+                out += [["HL", parent, order_id, "P"], ["MAN", "GM", sscc]]
+            for line in by_pack:
+                pairs = product_pairs(
+                    ProductIds(line.buyer_item, line.vendor_item, line.upc, line.lot)
+                )
+                out.append(["HL", str(next_id), parent, "I"])
+                next_id += 1
+                if pairs:
+                    out.append(["LIN", line.line_number or "", *pairs])
+                out.append(["SN1", "", format_decimal(line.quantity), line.uom])
+    out.append(["CTT", str(next_id - 1)])
+    return out
