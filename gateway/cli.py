@@ -17,6 +17,8 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from gateway.cli_access import keys_app, policy_app
+from gateway.cli_edi import edi_app
+from gateway.cli_ingest import ingest
 from gateway.settings import Settings, get_settings
 from gateway.store.access import IssuedKey
 
@@ -27,6 +29,8 @@ app = typer.Typer(
 )
 db_app = typer.Typer(help="Database schema migrations.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
+edi_app.command("ingest")(ingest)
+app.add_typer(edi_app, name="edi")
 app.add_typer(keys_app, name="keys")
 app.add_typer(policy_app, name="policy")
 console = Console(stderr=True)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, HTTPException, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, TypeAdapter, ValidationError
+from sqlalchemy.orm import Session
 
 from access import AccessError, Forbidden, NotVisible, PrincipalKind
 from gateway.app.auth import Caller, CurrentCaller
@@ -16,7 +17,7 @@ from gateway.app.problems import field_errors, problem
 from gateway.model import Channel, Document, Provenance
 from gateway.store import queries
 from gateway.store.documents import document_ids_for_message
-from gateway.store.inbox import FAILED, process_message, store_message
+from gateway.store.inbox import FAILED, Handler, process_message, store_message
 from gateway.store.tables import InboxRow
 
 router = APIRouter(prefix="/api/v1", tags=["inbound"])
@@ -32,7 +33,7 @@ class DocumentRejected(ValueError):
         super().__init__(f"{first['field'] or 'body'}: {first['message']}")
 
 
-def parse_canonical(row: InboxRow) -> Sequence[BaseModel]:
+def parse_canonical(_session: Session, row: InboxRow) -> Sequence[BaseModel]:
     """Inbox handler for canonical JSON: validate and stamp provenance."""
     try:
         document = _DOCUMENT.validate_json(row.body)
@@ -47,19 +48,24 @@ def parse_canonical(row: InboxRow) -> Sequence[BaseModel]:
     return [document]
 
 
-def authorized_parser(caller: Caller) -> Callable[[InboxRow], Sequence[BaseModel]]:
-    """Parse, then check that the caller may write this type of document, as itself."""
+def authorize_documents(caller: Caller, documents: Sequence[BaseModel]) -> None:
+    """Check that the caller may write each document, as itself; stamp a supplier's id."""
+    for document in documents:
+        doc_type: str = getattr(document, "type")  # noqa: B009
+        scope = caller.scope(doc_type, "write")
+        if caller.principal.kind is PrincipalKind.SUPPLIER:
+            claimed = getattr(document, "supplier_id", None)
+            if claimed not in (None, scope.supplier_id):
+                raise Forbidden(f"a supplier may only send its own documents, not {claimed}'s")
+            setattr(document, "supplier_id", scope.supplier_id)  # noqa: B010
 
-    def handle(row: InboxRow) -> Sequence[BaseModel]:
-        documents = parse_canonical(row)
-        for document in documents:
-            doc_type: str = getattr(document, "type")  # noqa: B009
-            scope = caller.scope(doc_type, "write")
-            if caller.principal.kind is PrincipalKind.SUPPLIER:
-                claimed = getattr(document, "supplier_id", None)
-                if claimed not in (None, scope.supplier_id):
-                    raise Forbidden(f"a supplier may only send its own documents, not {claimed}'s")
-                setattr(document, "supplier_id", scope.supplier_id)  # noqa: B010
+
+def authorized_parser(caller: Caller) -> Handler:
+    """Parse canonical JSON, then check that the caller may send it."""
+
+    def handle(session: Session, row: InboxRow) -> Sequence[BaseModel]:
+        documents = parse_canonical(session, row)
+        authorize_documents(caller, documents)
         return documents
 
     return handle

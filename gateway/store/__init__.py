@@ -1,6 +1,6 @@
 """The store: SQLAlchemy tables, migrations, the inbox, the audit log and document mapping."""
 
-from gateway.store import access_tables, document_tables, tables
+from gateway.store import access_tables, document_tables, tables, x12_tables
 from gateway.store.audit import record
 from gateway.store.documents import (
     MissingProvenanceError,
@@ -34,4 +34,5 @@ __all__ = [
     "store_message",
     "tables",
     "upgrade",
+    "x12_tables",
 ]

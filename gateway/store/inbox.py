@@ -18,8 +18,11 @@ from gateway.store.tables import InboxRow, utcnow
 
 RECEIVED, PROCESSED, FAILED = "received", "processed", "failed"
 
-Handler = Callable[[InboxRow], Sequence[BaseModel]]
-"""Turns a stored message into canonical documents; raises to reject it."""
+Handler = Callable[[Session, InboxRow], Sequence[BaseModel]]
+"""Turns a stored message into canonical documents; raises to reject it.
+
+It runs inside the processing transaction: what it writes with the session (bookkeeping such
+as acknowledgments) commits or rolls back with the documents."""
 
 
 @dataclass(frozen=True)
@@ -96,7 +99,7 @@ def process_message(sessions: sessionmaker[Session], message_id: str, handler: H
             return Outcome(PROCESSED)
         outcome: Outcome
         try:
-            documents = handler(row)
+            documents = handler(session, row)
             for document in documents:
                 save_document(session, document)
             row.status, row.error = PROCESSED, None

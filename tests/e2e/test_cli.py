@@ -111,3 +111,36 @@ def test_a_bad_as_of_date_is_refused(bad: str, tmp_path: Path) -> None:
     env = environment(f"sqlite:///{tmp_path / 'x.db'}")
     result = gateway("demo", "--no-serve", "--as-of", bad, env=env)
     assert result.returncode == 2 and "YYYY-MM-DD" in result.stderr
+
+
+def test_edi_ingest_files_and_folders(database_url: str, tmp_path: Path) -> None:
+    from adapters.edi import EnvelopeParams, render_document
+    from gateway.model import ShipNotice
+
+    data = ROOT / "tests" / "data" / "canonical" / "ship_notice.json"
+    notice = ShipNotice.model_validate_json(data.read_text())
+    drop = tmp_path / "drop"
+    drop.mkdir()
+    for control in (1, 2):
+        params = EnvelopeParams(
+            sender_id="SUP001",
+            receiver_id="ACME",
+            interchange_control_number=control,
+            group_control_number=control,
+        )
+        (drop / f"asn{control}.edi").write_text(render_document(notice, params))
+    acks = tmp_path / "acks"
+    env = environment(database_url)
+    result = gateway("edi", "ingest", str(drop), "--acks", str(acks), env=env)
+    assert result.returncode == 0, result.stderr + result.stdout
+    assert result.stdout.count("│ accepted ") == 2
+    assert sorted(p.name for p in acks.iterdir()) == ["asn1.edi.ack", "asn2.edi.ack"]
+    assert "AK9*A" in (acks / "asn1.edi.ack").read_text()
+    again = gateway("edi", "ingest", str(drop / "asn1.edi"), env=env)
+    assert again.returncode == 0 and "duplicate" in again.stdout
+    broken = drop / "broken.edi"
+    broken.write_text((drop / "asn2.edi").read_text().replace("000000002", "000000003", 1))
+    rejected = gateway("edi", "ingest", str(broken), env=env)
+    assert rejected.returncode == 1 and "rejected" in rejected.stdout
+    missing = gateway("edi", "ingest", str(tmp_path / "nowhere"), env=env)
+    assert missing.returncode == 2 and "no such file" in missing.stderr

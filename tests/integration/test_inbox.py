@@ -46,8 +46,8 @@ def test_failed_processing_keeps_the_raw_message_and_the_error(
     body = EXAMPLE.read_bytes()
     message_id = _store(sessions, body)
 
-    def explode(_row: InboxRow) -> list[BaseModel]:
-        documents = list(parse_canonical(_row))
+    def explode(session: Session, row: InboxRow) -> list[BaseModel]:
+        documents = list(parse_canonical(session, row))
         raise RuntimeError(f"downstream failed after parsing {len(documents)} document")
 
     outcome = process_message(sessions, message_id, explode)
@@ -69,8 +69,8 @@ def test_failed_processing_keeps_the_raw_message_and_the_error(
 def test_partial_documents_are_rolled_back_on_failure(sessions: sessionmaker[Session]) -> None:
     message_id = _store(sessions, EXAMPLE.read_bytes())
 
-    def half_good(row: InboxRow) -> list[BaseModel]:
-        good = list(parse_canonical(row))
+    def half_good(session: Session, row: InboxRow) -> list[BaseModel]:
+        good = list(parse_canonical(session, row))
         bad = good[0].model_copy(update={"provenance": None})
         return [*good, bad]
 

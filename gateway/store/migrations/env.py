@@ -5,7 +5,8 @@ from __future__ import annotations
 from alembic import context
 
 import gateway.store.access_tables
-import gateway.store.document_tables  # noqa: F401 - registers the document tables
+import gateway.store.document_tables
+import gateway.store.x12_tables  # noqa: F401 - registers the X12 tables
 from gateway.store.tables import Base
 
 config = context.config
