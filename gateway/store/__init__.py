@@ -6,6 +6,7 @@ from gateway.store.documents import (
     MissingProvenanceError,
     document_ids_for_message,
     load_document,
+    load_documents,
     save_document,
     save_documents,
 )
@@ -24,6 +25,7 @@ __all__ = [
     "get_message",
     "head_revision",
     "load_document",
+    "load_documents",
     "make_engine",
     "make_session_factory",
     "process_message",

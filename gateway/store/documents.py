@@ -12,7 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel, TypeAdapter
 from sqlalchemy import JSON, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from gateway.model import Document, Provenance
 from gateway.store import document_tables as t
@@ -133,3 +133,22 @@ def save_documents(session: Session, documents: Sequence[BaseModel]) -> None:
             setattr(row, name, getattr(provenance, name))
         session.add(row)
     session.flush()
+
+
+def load_documents(session: Session, doc_type: str) -> list[Document]:
+    """Every stored document of a type, lines included, in one query per level of nesting."""
+    mapping = MAPPINGS[doc_type]
+    rows = session.scalars(
+        select(mapping.table).options(*_eager(mapping)).order_by(mapping.table.id)
+    ).all()
+    return [document_from_row(doc_type, row) for row in rows]
+
+
+def _eager(mapping: Mapping) -> list[Any]:
+    options = []
+    for relation, child in mapping.children.items():
+        loader = selectinload(getattr(mapping.table, relation))
+        for grand_relation in child.children:
+            loader = loader.selectinload(getattr(child.table, grand_relation))
+        options.append(loader)
+    return options

@@ -81,3 +81,23 @@ def test_master_data_round_trip(sessions: sessionmaker[Session]) -> None:
         fast = load_items(session, ["FAST"])
         assert fast and {item.segment_id for item in fast} == {"FAST"}
         assert load_demand(session) == []
+
+
+def test_load_documents_brings_every_document_with_its_lines(
+    sessions: sessionmaker[Session],
+) -> None:
+    from gateway.store import load_documents, save_documents
+
+    demo = generate_demo(6, as_of=dt.date(2026, 11, 20), items=24, suppliers=6, weeks=60)
+    with sessions.begin() as session:
+        for _, documents in demo.documents():
+            save_documents(session, documents)
+    with sessions() as session:
+        for name, documents in demo.documents():
+            if not documents:
+                continue
+            doc_type = documents[0].type  # type: ignore[attr-defined]
+            loaded = load_documents(session, doc_type)
+            assert [d.model_dump(exclude={"provenance"}) for d in loaded] == [
+                d.model_dump(exclude={"provenance"}) for d in documents
+            ], name
