@@ -86,7 +86,7 @@ class QualityConfig(BaseModel):
         return self
 
     @classmethod
-    def for_segments(cls, segments: Iterable[Segment], **settings: object) -> QualityConfig:
+    def for_segments(cls, segments: Iterable[Segment], /, **settings: object) -> QualityConfig:
         """A config taking each segment's ``forecast_variance_threshold`` from its policy."""
         base = cls.model_validate(settings)
         merged = {s: dict(o) for s, o in base.segments.items()}

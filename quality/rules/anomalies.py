@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 
 from quality.findings import Severity
-from quality.rules.base import Rule, RuleContext, empty_hits
+from quality.rules.base import Rule, RuleContext, coalesce, empty_hits
 
 __all__ = ["RULES"]
 
@@ -34,16 +34,16 @@ RANGED = (
 def _batches(ctx: RuleContext) -> pd.DataFrame:
     docs = ctx.frames.documents
     docs = docs[docs["duplicate_of"] < 0]
-    docs = docs.assign(supplier_id=docs["supplier_id"].fillna(docs["partner_id"]))
+    docs = docs.assign(supplier_id=coalesce(docs["supplier_id"], docs["partner_id"]))
     # Scope: the supplier when someone else (the ERP) sends on its behalf, and the location.
     supplier = docs["supplier_id"].where(docs["supplier_id"] != docs["partner_id"])
-    scope = ("/" + supplier).fillna("") + ("@" + docs["location_id"]).fillna("")
+    scope = coalesce("/" + supplier, "") + coalesce("@" + docs["location_id"], "")
     return docs.assign(feed=docs["doc_type"], scope=scope, day=docs["doc_date"])
 
 
 def _scope_hits(frame: pd.DataFrame, line: pd.Series | None) -> pd.DataFrame:
     key = frame["partner_id"] + "/" + frame["feed"] + frame["scope"]
-    supplier = frame["supplier_id"].fillna(frame["partner_id"])
+    supplier = coalesce(frame["supplier_id"], frame["partner_id"])
     return pd.DataFrame({"doc_type": "batch", "doc_key": key, "line": line, "segment_id": None,
                          "supplier_id": supplier}, index=frame.index)  # fmt: skip
 

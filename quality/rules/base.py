@@ -15,7 +15,14 @@ from quality.config import QualityConfig
 from quality.findings import Finding, Severity, Subject, Value, fingerprint_of
 from quality.frames import DocumentFrames, MasterFrames
 
-__all__ = ["HIT_COLUMNS", "Rule", "RuleContext", "empty_hits", "findings_from_hits"]
+__all__ = [
+    "HIT_COLUMNS",
+    "Rule",
+    "RuleContext",
+    "coalesce",
+    "empty_hits",
+    "findings_from_hits",
+]
 
 HIT_COLUMNS = ["doc_type", "doc_key", "line", "segment_id", "supplier_id"]
 """Columns every rule's hit frame has; the rule's ``values`` columns come after them."""
@@ -70,6 +77,11 @@ class Rule:
     values: tuple[str, ...] = ()
     thresholds: tuple[str, ...] = ()
     scope: Scope = "document"
+
+
+def coalesce(first: pd.Series, other: pd.Series | str) -> pd.Series:
+    """``first`` where it has a value, else ``other`` (fillna on object columns warns)."""
+    return first.where(first.notna(), other)
 
 
 def empty_hits(*values: str) -> pd.DataFrame:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from quality.findings import Severity
-from quality.rules.base import Rule, RuleContext, empty_hits
+from quality.rules.base import Rule, RuleContext, coalesce, empty_hits
 
 __all__ = ["RULES"]
 
@@ -26,7 +26,7 @@ def duplicate_document(ctx: RuleContext) -> pd.DataFrame:
     )
     return pd.DataFrame({
         "doc_type": per_key["doc_type"], "doc_key": per_key["doc_key"], "line": None,
-        "segment_id": None, "supplier_id": per_key["supplier_id"].fillna(per_key["partner_id"]),
+        "segment_id": None, "supplier_id": coalesce(per_key["supplier_id"], per_key["partner_id"]),
         "copies": per_key["copies"] + 1, "first_date": per_key["doc_date"],
     })  # fmt: skip
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from quality.findings import Severity
-from quality.rules.base import Rule, RuleContext
+from quality.rules.base import Rule, RuleContext, coalesce
 
 __all__ = ["RULES", "feed_status"]
 
@@ -42,7 +42,7 @@ def stale_feed(ctx: RuleContext) -> pd.DataFrame:
     return pd.DataFrame({
         "doc_type": "feed", "doc_key": bad["partner_id"], "line": bad["feed"],
         "segment_id": None, "supplier_id": bad["supplier_id"], "feed": bad["feed"],
-        "last_seen": bad["last"].dt.strftime("%Y-%m-%d %H:%M").fillna("never"),
+        "last_seen": coalesce(bad["last"].dt.strftime("%Y-%m-%d %H:%M"), "never"),
         "age_days": age_days[bad.index].round(1), "cadence_days": bad["cadence_days"],
         "allowed_days": bad["allowed_days"].round(1),
     })  # fmt: skip

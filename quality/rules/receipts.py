@@ -5,15 +5,15 @@ from __future__ import annotations
 import pandas as pd
 
 from quality.findings import Severity
-from quality.rules.base import Rule, RuleContext
+from quality.rules.base import Rule, RuleContext, coalesce
 
 __all__ = ["RULES"]
 
 
 def _line_key(frame: pd.DataFrame) -> pd.Series:
     # PO and line when the receipt has them; the item otherwise (receipts often lack lines).
-    po_line = frame["po_number"].fillna("") + "/" + frame["line_number"].fillna("")
-    return po_line.where(frame["line_number"].notna(), "item:" + frame["buyer_item"].fillna("?"))
+    po_line = coalesce(frame["po_number"], "") + "/" + coalesce(frame["line_number"], "")
+    return po_line.where(frame["line_number"].notna(), "item:" + coalesce(frame["buyer_item"], "?"))
 
 
 def _po_supplier(ctx: RuleContext) -> pd.Series:
@@ -40,7 +40,7 @@ def _received(ctx: RuleContext) -> pd.DataFrame:
     lines = ctx.frames.in_force("receipt_lines").copy()
     lines["key"] = _line_key(lines)
     lines["segment_id"] = ctx.segment_of(lines["buyer_item"])
-    lines["supplier_id"] = lines["supplier_id"].fillna(lines["po_number"].map(_po_supplier(ctx)))
+    lines["supplier_id"] = coalesce(lines["supplier_id"], lines["po_number"].map(_po_supplier(ctx)))
     return lines
 
 
@@ -94,7 +94,7 @@ def without_asn(ctx: RuleContext) -> pd.DataFrame:
              lines=("key", "size"), received_date=("received_date", "first"))
         .reset_index()
     )  # fmt: skip
-    shown = per_receipt["shipment_id"].fillna("(none)")
+    shown = coalesce(per_receipt["shipment_id"], "(none)")
     return _receipt_hits(per_receipt, None, shipment_id=shown,
                          po_number=per_receipt["po_number"], lines=per_receipt["lines"],
                          received_date=per_receipt["received_date"])  # fmt: skip

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from quality.findings import Severity
-from quality.rules.base import Rule, RuleContext, empty_hits
+from quality.rules.base import Rule, RuleContext, coalesce, empty_hits
 
 __all__ = ["RULES"]
 
@@ -29,7 +29,9 @@ def _matched(ctx: RuleContext) -> pd.DataFrame:
         right_on=["po_number", "po_buyer_item"],
         how="left",
     )["po_line_number"]
-    asn = asn.assign(line_number=asn["line_number"].fillna(pd.Series(fill.to_numpy(), asn.index)))
+    asn = asn.assign(
+        line_number=coalesce(asn["line_number"], pd.Series(fill.to_numpy(), asn.index))
+    )
     known_pos = set(po["po_number"])
     matched = asn.merge(po.rename(columns={"po_line_number": "line_number"}), on=PO_KEY, how="left")
     matched["on_po"] = matched["po_number"].isin(known_pos)
@@ -43,7 +45,7 @@ def _matched(ctx: RuleContext) -> pd.DataFrame:
         suffixes=("", "_any"),
     )["item_match"]
     matched["item_on_po"] = (item_on_po == "both").to_numpy()
-    item = matched["po_buyer_item"].fillna(matched["buyer_item"])
+    item = coalesce(matched["po_buyer_item"], matched["buyer_item"])
     matched["segment_id"] = ctx.segment_of(item)
     return matched
 
@@ -62,8 +64,8 @@ def _asn_hits(frame: pd.DataFrame, line: pd.Series, **values: pd.Series) -> pd.D
 
 
 def _line_ref(frame: pd.DataFrame) -> pd.Series:
-    ref = frame["po_number"].fillna("?") + "/"
-    return ref + frame["line_number"].fillna(frame["buyer_item"]).fillna("?")
+    ref = coalesce(frame["po_number"], "?") + "/"
+    return ref + coalesce(coalesce(frame["line_number"], frame["buyer_item"]), "?")
 
 
 def unknown_po(ctx: RuleContext) -> pd.DataFrame:
@@ -72,7 +74,7 @@ def unknown_po(ctx: RuleContext) -> pd.DataFrame:
     if bad.empty:
         return empty_hits("po_number", "lines")
     grouped = (
-        bad.assign(po=bad["po_number"].fillna("(none)"))
+        bad.assign(po=coalesce(bad["po_number"], "(none)"))
         .groupby(["shipment_id", "po"], dropna=False)
         .agg(segment_id=("segment_id", "first"), supplier_id=("supplier_id", "first"),
              lines=("quantity", "size"))
@@ -108,7 +110,7 @@ def substitution(ctx: RuleContext) -> pd.DataFrame:
     bad = known[other_item | other_part]
     return _asn_hits(bad, _line_ref(bad), po_number=bad["po_number"],
                      line_number=bad["line_number"], ordered_item=bad["po_buyer_item"],
-                     shipped_item=bad["buyer_item"].fillna(bad["vendor_item"]))  # fmt: skip
+                     shipped_item=coalesce(bad["buyer_item"], bad["vendor_item"]))  # fmt: skip
 
 
 def uom_mismatch(ctx: RuleContext) -> pd.DataFrame:
@@ -125,7 +127,7 @@ def _shipped_per_po_line(ctx: RuleContext) -> pd.DataFrame:
     comparable = lines[lines["line_known"] & (lines["uom"] == lines["po_uom"])]
     shipped = comparable.groupby(PO_KEY)["quantity"].sum().rename("shipped")
     po = ctx.frames.in_force("po_lines")
-    po = po[po["po_number"].isin(set(comparable["po_number"]))]
+    po = po[po["po_number"].isin(set(lines.loc[lines["on_po"], "po_number"]))]
     totals = po.join(shipped, on=PO_KEY)
     totals["shipped"] = totals["shipped"].fillna(0.0)
     totals["segment_id"] = ctx.segment_of(totals["buyer_item"])
@@ -138,7 +140,7 @@ def _with_shipments(ctx: RuleContext, hit: pd.DataFrame) -> pd.DataFrame:
     ids = lines[["po_number", "line_number", "shipment_id"]].drop_duplicates()
     ids = ids.merge(hit[PO_KEY], on=PO_KEY).sort_values("shipment_id")
     names = ids.groupby(PO_KEY)["shipment_id"].agg(",".join).rename("shipments")
-    return hit.join(names, on=PO_KEY).fillna({"shipments": "(none)"})
+    return hit.join(names, on=PO_KEY).assign(shipments=lambda f: coalesce(f["shipments"], "(none)"))
 
 
 def _quantity_hits(ctx: RuleContext, over: bool) -> pd.DataFrame:
