@@ -301,16 +301,17 @@ def envelope(control: int, sender: str = "SUP1") -> Envelope:
 
 def findings(
     docs: Sequence[BaseModel],
-    code: str,
+    code: str | Sequence[str],
     *,
     now: dt.datetime = NOW,
     config: QualityConfig | None = None,
     master_data: MasterFrames | None = None,
 ) -> list[Finding]:
-    """What one rule finds in these documents."""
+    """What one rule (or several) finds in these documents."""
     config = config or QualityConfig.for_segments(segments())
     data = master_data if master_data is not None else master()
-    return run_rules(build_frames(docs), data, config, now, [RULES[code]])
+    codes = [code] if isinstance(code, str) else list(code)
+    return run_rules(build_frames(docs), data, config, now, [RULES[c] for c in codes])
 
 
 def one(docs: Sequence[BaseModel], code: str, **kwargs: Any) -> Finding:
