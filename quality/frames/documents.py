@@ -215,7 +215,14 @@ def lines_frames(docs: Sequence[BaseModel], headers: pd.DataFrame) -> dict[str, 
         frame["doc_index"] = frame["doc_index"].astype("int64")
         for column in dates:
             frame[column] = pd.to_datetime(frame[column])
-        for column in ("quantity", "unit_price", "on_hand", "on_order"):
+        for column in (
+            "quantity",
+            "unit_price",
+            "on_hand",
+            "on_order",
+            "quantity_received",
+            "quantity_rejected",
+        ):
             if column in frame:
                 frame[column] = frame[column].astype("float64")
         frames[name] = frame.join(header, on="doc_index")

@@ -54,3 +54,20 @@ def test_control_number_reused_for_different_documents() -> None:
         )
         == []
     )
+
+
+def test_every_rule_runs_on_no_documents_and_on_one_of_each_kind() -> None:
+    from quality import RULES
+    from tests.unit.quality.builders import (
+        capacity_commit,
+        forecast_commit,
+        inventory,
+        receipt,
+        schedule,
+    )
+
+    assert findings([], list(RULES)) == []
+    lone = [po(), asn(), receipt(), inventory("I", {"A": 1}), schedule(), forecast_commit(),
+            capacity_commit()]  # fmt: skip
+    for doc in lone:
+        findings([doc], list(RULES))  # no crash on frames where the others are empty
