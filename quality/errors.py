@@ -1,9 +1,11 @@
 """Errors raised by the quality core, each with a stable code.
 
 QualityError (QUALITY_ERROR)
- ├── ConfigError (QUALITY_CONFIG)           a threshold, rule or policy that does not exist
+ ├── ConfigError (QUALITY_CONFIG)           a threshold that does not exist or is invalid
+ │                                          (also a ValueError, so pydantic reports it)
  ├── UnknownRuleError (QUALITY_UNKNOWN_RULE) a rule code nobody registered
- └── TransitionError (QUALITY_INVALID_TRANSITION, QUALITY_MISSING_REASON, ...)
+ └── TransitionError (QUALITY_INVALID_TRANSITION, QUALITY_NOTE_REQUIRED,
+                      QUALITY_REASON_REQUIRED, QUALITY_WAIVER_EXPIRY, QUALITY_UNKNOWN_ACTION)
                                              a lifecycle move the state machine refuses
 """
 
@@ -26,7 +28,7 @@ class QualityError(Exception):
         return f"{self.code}: {super().__str__()}"
 
 
-class ConfigError(QualityError):
+class ConfigError(QualityError, ValueError):
     """A configuration names a threshold, rule, severity or owner that does not exist."""
 
     code = "QUALITY_CONFIG"
