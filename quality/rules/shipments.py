@@ -22,6 +22,29 @@ def _matched(ctx: RuleContext) -> pd.DataFrame:
     po = ctx.frames.in_force("po_lines")
     po = po[[*PO_KEY, "buyer_item", "vendor_item", "quantity", "uom", "requested_date"]]
     po = po.add_prefix("po_").rename(columns={"po_po_number": "po_number"})
+    if asn["line_number"].isna().any():
+        asn = _fill_line_numbers(asn, po)
+    known_pos = set(po["po_number"])
+    matched = asn.merge(po.rename(columns={"po_line_number": "line_number"}), on=PO_KEY, how="left")
+    matched["on_po"] = matched["po_number"].isin(known_pos)
+    matched["line_known"] = matched["po_quantity"].notna()
+    # Only lines that match no PO line need the (slower) "is the item anywhere on the PO".
+    matched["item_on_po"] = matched["line_known"] & (
+        matched["buyer_item"] == matched["po_buyer_item"]
+    )
+    loose = matched[~matched["line_known"]]
+    if not loose.empty:
+        pairs = po[["po_number", "po_buyer_item"]].drop_duplicates()
+        hit = loose.merge(pairs, left_on=["po_number", "buyer_item"],
+                          right_on=["po_number", "po_buyer_item"], how="left",
+                          indicator="item_match", suffixes=("", "_any"))["item_match"]  # fmt: skip
+        matched.loc[loose.index, "item_on_po"] = (hit == "both").to_numpy()
+    item = coalesce(matched["po_buyer_item"], matched["buyer_item"])
+    matched["segment_id"] = ctx.segment_of(item)
+    return matched
+
+
+def _fill_line_numbers(asn: pd.DataFrame, po: pd.DataFrame) -> pd.DataFrame:
     by_item = po.drop_duplicates(["po_number", "po_buyer_item"])
     fill = asn.merge(
         by_item[["po_number", "po_buyer_item", "po_line_number"]],
@@ -29,25 +52,8 @@ def _matched(ctx: RuleContext) -> pd.DataFrame:
         right_on=["po_number", "po_buyer_item"],
         how="left",
     )["po_line_number"]
-    asn = asn.assign(
-        line_number=coalesce(asn["line_number"], pd.Series(fill.to_numpy(), asn.index))
-    )
-    known_pos = set(po["po_number"])
-    matched = asn.merge(po.rename(columns={"po_line_number": "line_number"}), on=PO_KEY, how="left")
-    matched["on_po"] = matched["po_number"].isin(known_pos)
-    matched["line_known"] = matched["po_quantity"].notna()
-    item_on_po = matched.merge(
-        po[["po_number", "po_buyer_item"]].drop_duplicates(),
-        left_on=["po_number", "buyer_item"],
-        right_on=["po_number", "po_buyer_item"],
-        how="left",
-        indicator="item_match",
-        suffixes=("", "_any"),
-    )["item_match"]
-    matched["item_on_po"] = (item_on_po == "both").to_numpy()
-    item = coalesce(matched["po_buyer_item"], matched["buyer_item"])
-    matched["segment_id"] = ctx.segment_of(item)
-    return matched
+    filled = coalesce(asn["line_number"], pd.Series(fill.to_numpy(), asn.index))
+    return asn.assign(line_number=filled)
 
 
 def _asn_hits(frame: pd.DataFrame, line: pd.Series, **values: pd.Series) -> pd.DataFrame:
