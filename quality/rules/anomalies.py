@@ -52,17 +52,19 @@ def _latest_vs_usual(per_day: pd.DataFrame, keys: list[str], value: str, how: st
     """The latest day of each group with ``usual`` (median or mean of up to HISTORY_BATCHES
     days before it) and ``history`` (how many earlier days there are)."""
     ordered = per_day.sort_values("day")
-    back = ordered.groupby(keys).cumcount(ascending=False)
+    back = ordered.groupby(keys, sort=False).cumcount(ascending=False)
     earlier = ordered[(back >= 1) & (back <= HISTORY_BATCHES)]
-    usual = earlier.groupby(keys)[value].agg(how).rename("usual")
-    history = ordered.groupby(keys)["day"].size().rename("history") - 1
+    usual = earlier.groupby(keys, sort=False)[value].agg(how).rename("usual")
+    history = ordered.groupby(keys, sort=False)["day"].size().rename("history") - 1
     latest = ordered[back == 0].join(usual, on=keys).join(history, on=keys)
     return latest.dropna(subset=["usual"])
 
 
 def volume_drop(ctx: RuleContext) -> pd.DataFrame:
     batches = ctx.cached("batches", _batches)
-    per_day = batches.groupby([*GROUP, "day"], as_index=False).agg(line_count=("line_count", "sum"))
+    per_day = batches.groupby([*GROUP, "day"], as_index=False, sort=False).agg(
+        line_count=("line_count", "sum")
+    )
     latest = _latest_vs_usual(per_day, GROUP, "line_count", "median")
     hits = _scope_hits(latest, None)
     drop = ctx.threshold("volume_drop_threshold", hits)
@@ -86,7 +88,7 @@ def null_spike(ctx: RuleContext) -> pd.DataFrame:
         lines = _dated_lines(ctx, name)
         nulls = lines[list(columns)].isna().astype("float64")
         share = pd.concat([lines[[*GROUP, "day"]], nulls], axis=1)
-        per_day = share.groupby([*GROUP, "day"], as_index=False).mean()
+        per_day = share.groupby([*GROUP, "day"], as_index=False, sort=False).mean()
         long = per_day.melt(id_vars=[*GROUP, "day"], var_name="column", value_name="null_share")
         parts.append(_latest_vs_usual(long, [*GROUP, "column"], "null_share", "mean"))
     if not parts:
@@ -106,8 +108,8 @@ def out_of_range(ctx: RuleContext) -> pd.DataFrame:
     for name, column, key, doc_type in RANGED:
         lines = _dated_lines(ctx, name)
         value = lines[column]
-        last_day = lines.groupby(["feed", "partner_id"])["day"].transform("max")
-        history = lines[lines["day"] < last_day].groupby("buyer_item")[column]
+        last_day = lines.groupby(["feed", "partner_id"], sort=False)["day"].transform("max")
+        history = lines[lines["day"] < last_day].groupby("buyer_item", sort=False)[column]
         usual_max = lines["buyer_item"].map(history.max())
         enough = lines["buyer_item"].map(history.size()).fillna(0) >= 3
         factor = ctx.config.threshold_column(

@@ -91,6 +91,9 @@ def empty_hits(*values: str) -> pd.DataFrame:
 
 def _plain(value: object) -> Value:
     # Findings travel as JSON: numpy scalars, timestamps and NaN become plain values.
+    kind = type(value)
+    if kind is str or kind is int or kind is bool:  # the common cases first: this runs per value
+        return value  # type: ignore[return-value]
     if value is None or value is pd.NaT:
         return None
     if isinstance(value, pd.Timestamp | dt.date):

@@ -12,7 +12,7 @@ __all__ = ["RULES"]
 
 def _latest(frame: pd.DataFrame, by: list[str]) -> pd.DataFrame:
     """Rows of the latest document (highest doc_index) per group: older reports are history."""
-    latest = frame.groupby(by, dropna=False)["doc_index"].transform("max")
+    latest = frame.groupby(by, dropna=False, sort=False)["doc_index"].transform("max")
     return frame[frame["doc_index"] == latest]
 
 
@@ -23,7 +23,7 @@ def inventory_mismatch(ctx: RuleContext) -> pd.DataFrame:
     if reported.empty or internal.empty:
         return empty_hits("location_id", "buyer_item", "supplier_on_hand", "internal_on_hand")
     ours = (
-        internal.groupby(["location_id", "buyer_item", "as_of"], as_index=False)
+        internal.groupby(["location_id", "buyer_item", "as_of"], as_index=False, sort=False)
         .agg(internal_on_hand=("on_hand", "sum"))
         .rename(columns={"as_of": "internal_as_of"})
         .sort_values("internal_as_of")
@@ -84,7 +84,7 @@ def _commit_hits(bad: pd.DataFrame, **values: pd.Series) -> pd.DataFrame:
 def forecast_variance(ctx: RuleContext) -> pd.DataFrame:
     pairs = _commit_vs_schedule(ctx, "forecast_commit")
     keys = ["doc_type", "commit_id", "schedule_id", "supplier_id", "buyer_item", "segment_id"]
-    per_item = pairs.groupby(keys, as_index=False, dropna=False).agg(
+    per_item = pairs.groupby(keys, as_index=False, dropna=False, sort=False).agg(
         committed=("quantity", "sum"), scheduled=("quantity_sched", "sum"),
         periods=("period_start", "size"),
     )  # fmt: skip
@@ -105,7 +105,7 @@ def capacity_shortfall(ctx: RuleContext) -> pd.DataFrame:
     short = pairs[pairs["quantity"] < pairs["quantity_sched"] * (1 - tolerance) - 1e-9]
     short = short.assign(shortfall=short["quantity_sched"] - short["quantity"])
     keys = ["doc_type", "commit_id", "schedule_id", "supplier_id", "buyer_item", "segment_id"]
-    per_item = short.groupby(keys, as_index=False, dropna=False).agg(
+    per_item = short.groupby(keys, as_index=False, dropna=False, sort=False).agg(
         periods_short=("period_start", "size"), shortfall=("shortfall", "sum"),
         first_period=("period_start", "min"),
     )  # fmt: skip

@@ -16,7 +16,7 @@ def duplicate_document(ctx: RuleContext) -> pd.DataFrame:
     if repeats.empty:
         return empty_hits("copies", "first_date")
     per_key = (
-        repeats.groupby(["doc_type", "doc_key"], as_index=False)
+        repeats.groupby(["doc_type", "doc_key"], as_index=False, sort=False)
         .agg(copies=("doc_index", "size"), supplier_id=("supplier_id", "first"),
              partner_id=("partner_id", "first"))
     )  # fmt: skip
@@ -35,9 +35,9 @@ def reused_control_number(ctx: RuleContext) -> pd.DataFrame:
     docs = ctx.frames.documents
     keys = ["sender_id", "interchange_control_number", "transaction_set_control_number"]
     enveloped = docs.dropna(subset=keys)
-    distinct = enveloped.groupby(keys)["doc_key"].transform("nunique")
+    distinct = enveloped.groupby(keys, sort=False)["doc_key"].transform("nunique")
     reused = enveloped[distinct > 1]
-    per_number = reused.groupby(keys, as_index=False).agg(
+    per_number = reused.groupby(keys, as_index=False, sort=False).agg(
         documents=("doc_key", lambda s: ",".join(sorted(set(s)))),
         supplier_id=("supplier_id", "first"),
     )
@@ -56,7 +56,7 @@ def _revisions(ctx: RuleContext) -> pd.DataFrame:
     versions = ctx.frames.documents
     versions = versions[(versions["doc_type"] == "purchase_order") & (versions["duplicate_of"] < 0)]
     ordered = versions.sort_values("doc_index")
-    previous = ordered.groupby("doc_key")["doc_index"].shift(1)
+    previous = ordered.groupby("doc_key", sort=False)["doc_index"].shift(1)
     pairs = pd.DataFrame({"doc_index": ordered["doc_index"], "prev_index": previous}).dropna()
     if pairs.empty:
         return pd.DataFrame()

@@ -15,7 +15,9 @@ def feed_status(events: pd.DataFrame, ctx: RuleContext) -> pd.DataFrame:
 
     Feeds configured in ``partner_cadence_days`` but never seen appear with ``last`` NaT.
     """
-    last = events.groupby(["partner_id", "feed"], as_index=False).agg(last=("at", "max"))
+    last = events.groupby(["partner_id", "feed"], as_index=False, sort=False).agg(
+        last=("at", "max")
+    )
     expected = pd.DataFrame(
         [key.split("/", 1) for key in ctx.config.partner_cadence_days],
         columns=["partner_id", "feed"],

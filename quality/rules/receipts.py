@@ -38,36 +38,53 @@ def _receipt_hits(frame: pd.DataFrame, line: pd.Series | None, **values: pd.Seri
 def _received(ctx: RuleContext) -> pd.DataFrame:
     """In-force receipt lines with their line key, segment and supplier (via the PO)."""
     lines = ctx.frames.in_force("receipt_lines").copy()
-    lines["key"] = _line_key(lines)
     lines["segment_id"] = ctx.segment_of(lines["buyer_item"])
     lines["supplier_id"] = coalesce(lines["supplier_id"], lines["po_number"].map(_po_supplier(ctx)))
     return lines
 
 
+KEY = ["shipment_id", "po", "ln", "it"]
+
+
+def _keyed(frame: pd.DataFrame) -> pd.DataFrame:
+    """Line key columns: PO and line when given, else the item (no string building per row)."""
+    has_line = frame["line_number"].notna()
+    return frame.assign(
+        po=coalesce(frame["po_number"], ""),
+        ln=coalesce(frame["line_number"], ""),
+        it=coalesce(frame["buyer_item"].where(~has_line), ""),
+    )
+
+
 def quantity_mismatch(ctx: RuleContext) -> pd.DataFrame:
     received = ctx.cached("received", _received)
-    booked = received[received["shipment_id"].notna()]
+    booked = _keyed(received[received["shipment_id"].notna()])
     asn = ctx.frames.in_force("asn_lines")
-    asn = asn[asn["shipment_id"].isin(set(booked["shipment_id"]))]
-    announced = (
-        asn.assign(key=_line_key(asn)).groupby(["shipment_id", "key"])["quantity"].sum()
-    ).rename("announced")
-    counted = (
-        booked.groupby(["shipment_id", "key"])
-        .agg(received=("quantity_received", "sum"), receipt_id=("receipt_id", "first"),
-             segment_id=("segment_id", "first"), supplier_id=("supplier_id", "first"),
-             buyer_item=("buyer_item", "first"))
+    asn = _keyed(asn[asn["shipment_id"].isin(set(booked["shipment_id"]))])
+    announced = asn.groupby(KEY, sort=False).agg(
+        announced=("quantity", "sum"), asn_item=("buyer_item", "first"),
+        asn_supplier=("supplier_id", "first"),
     )  # fmt: skip
-    both = counted.join(announced, how="outer").reset_index()
-    both[["received", "announced"]] = both[["received", "announced"]].fillna(0.0)
-    both["receipt_id"] = both["receipt_id"].fillna(
-        both["shipment_id"].map(booked.drop_duplicates("shipment_id").set_index("shipment_id")
-                                ["receipt_id"])
+    counted = booked.groupby(KEY, sort=False).agg(
+        received=("quantity_received", "sum"), buyer_item=("buyer_item", "first"),
+        supplier_id=("supplier_id", "first"),
     )  # fmt: skip
+    both = counted.reset_index().merge(announced.reset_index(), on=KEY, how="outer")
+    gap = (both["received"].fillna(0.0) - both["announced"].fillna(0.0)).abs()
+    both = both.assign(
+        received=both["received"].fillna(0.0),
+        announced=both["announced"].fillna(0.0),
+        buyer_item=coalesce(both["buyer_item"], both["asn_item"]),
+        supplier_id=coalesce(both["supplier_id"], both["asn_supplier"]),
+    )
+    both["segment_id"] = ctx.segment_of(both["buyer_item"])
     tolerance = ctx.threshold("receipt_tolerance", both)
-    gap = (both["received"] - both["announced"]).abs()
-    bad = both[gap > tolerance * both["announced"] + 1e-9]
-    return _receipt_hits(bad, bad["key"], shipment_id=bad["shipment_id"],
+    bad = both[gap > tolerance * both["announced"] + 1e-9].copy()
+    # A shipment booked over several receipts is reported on the first of them.
+    receipt_of = booked.drop_duplicates("shipment_id").set_index("shipment_id")["receipt_id"]
+    bad["receipt_id"] = bad["shipment_id"].map(receipt_of)
+    ref = (bad["po"] + "/" + bad["ln"]).where(bad["ln"] != "", "item:" + bad["it"])
+    return _receipt_hits(bad, ref, shipment_id=bad["shipment_id"],
                          buyer_item=bad["buyer_item"], announced=bad["announced"],
                          received=bad["received"],
                          difference=bad["received"] - bad["announced"])  # fmt: skip
@@ -78,7 +95,7 @@ def rejected(ctx: RuleContext) -> pd.DataFrame:
     tolerance = ctx.threshold("rejection_tolerance", lines)
     bad = lines[lines["quantity_rejected"] > tolerance * lines["quantity_received"] + 1e-9]
     share = 100 * bad["quantity_rejected"] / bad["quantity_received"].where(lambda s: s > 0)
-    return _receipt_hits(bad, bad["key"], buyer_item=bad["buyer_item"],
+    return _receipt_hits(bad, _line_key(bad), buyer_item=bad["buyer_item"],
                          received=bad["quantity_received"], rejected=bad["quantity_rejected"],
                          rejected_pct=share.round(1), uom=bad["uom"])  # fmt: skip
 
@@ -88,10 +105,11 @@ def without_asn(ctx: RuleContext) -> pd.DataFrame:
     known = set(ctx.frames.in_force("asn_lines")["shipment_id"])
     bad = lines[lines["shipment_id"].isna() | ~lines["shipment_id"].isin(known)]
     per_receipt = (
-        bad.groupby("receipt_id", dropna=False)
+        bad.groupby("receipt_id", dropna=False, sort=False)
         .agg(segment_id=("segment_id", "first"), supplier_id=("supplier_id", "first"),
              shipment_id=("shipment_id", "first"), po_number=("po_number", "first"),
-             lines=("key", "size"), received_date=("received_date", "first"))
+             lines=("quantity_received", "size"),
+             received_date=("received_date", "first"))
         .reset_index()
     )  # fmt: skip
     shown = coalesce(per_receipt["shipment_id"], "(none)")
@@ -105,7 +123,7 @@ def not_received(ctx: RuleContext) -> pd.DataFrame:
     receipts = ctx.frames.in_force("receipt_lines")
     open_asn = asn[~asn["shipment_id"].isin(set(receipts["shipment_id"].dropna()))]
     per_asn = (
-        open_asn.groupby("shipment_id")
+        open_asn.groupby("shipment_id", sort=False)
         .agg(supplier_id=("supplier_id", "first"), buyer_item=("buyer_item", "first"),
              ship_date=("ship_date", "first"), expected=("expected_delivery", "first"),
              lines=("quantity", "size"), po_number=("po_number", "first"))

@@ -81,7 +81,7 @@ def unknown_po(ctx: RuleContext) -> pd.DataFrame:
         return empty_hits("po_number", "lines")
     grouped = (
         bad.assign(po=coalesce(bad["po_number"], "(none)"))
-        .groupby(["shipment_id", "po"], dropna=False)
+        .groupby(["shipment_id", "po"], dropna=False, sort=False)
         .agg(segment_id=("segment_id", "first"), supplier_id=("supplier_id", "first"),
              lines=("quantity", "size"))
         .reset_index()
@@ -131,7 +131,7 @@ def _shipped_per_po_line(ctx: RuleContext) -> pd.DataFrame:
     """Ordered vs shipped (all in-force ASNs, same unit) per PO line of every PO that shipped."""
     lines = ctx.cached("asn_po", _matched)
     comparable = lines[lines["line_known"] & (lines["uom"] == lines["po_uom"])]
-    shipped = comparable.groupby(PO_KEY)["quantity"].sum().rename("shipped")
+    shipped = comparable.groupby(PO_KEY, sort=False)["quantity"].sum().rename("shipped")
     po = ctx.frames.in_force("po_lines")
     po = po[po["po_number"].isin(set(lines.loc[lines["on_po"], "po_number"]))]
     totals = po.join(shipped, on=PO_KEY)
@@ -143,9 +143,9 @@ def _shipped_per_po_line(ctx: RuleContext) -> pd.DataFrame:
 def _with_shipments(ctx: RuleContext, hit: pd.DataFrame) -> pd.DataFrame:
     """Name the shipments behind each flagged PO line (only for the few flagged lines)."""
     lines = ctx.cached("asn_po", _matched)
-    ids = lines[["po_number", "line_number", "shipment_id"]].drop_duplicates()
-    ids = ids.merge(hit[PO_KEY], on=PO_KEY).sort_values("shipment_id")
-    names = ids.groupby(PO_KEY)["shipment_id"].agg(",".join).rename("shipments")
+    ids = lines[[*PO_KEY, "shipment_id"]].merge(hit[PO_KEY], on=PO_KEY)
+    ids = ids.drop_duplicates().sort_values("shipment_id")
+    names = ids.groupby(PO_KEY, sort=False)["shipment_id"].agg(",".join).rename("shipments")
     return hit.join(names, on=PO_KEY).assign(shipments=lambda f: coalesce(f["shipments"], "(none)"))
 
 
@@ -183,7 +183,7 @@ def late_shipment(ctx: RuleContext) -> pd.DataFrame:
     known["tolerance"] = ctx.threshold("late_tolerance_days", known)
     late = known[known["late_days"] > known["tolerance"]]
     grouped = (
-        late.groupby(["shipment_id", "po_number"])
+        late.groupby(["shipment_id", "po_number"], sort=False)
         .agg(segment_id=("segment_id", "first"), supplier_id=("supplier_id", "first"),
              late_days=("late_days", "max"), lines_late=("late_days", "size"),
              requested=("po_requested_date", "min"), arrival=("expected_delivery", "max"),
