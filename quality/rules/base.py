@@ -58,7 +58,13 @@ class RuleContext:
 
     @property
     def today(self) -> pd.Timestamp:
-        return pd.Timestamp(self.now.date())
+        return pd.Timestamp(self.now_utc.date())
+
+    @property
+    def now_utc(self) -> pd.Timestamp:
+        """``now`` as a naive UTC timestamp, the way frames hold reception times."""
+        now = pd.Timestamp(self.now)
+        return now.tz_convert("UTC").tz_localize(None) if now.tzinfo is not None else now
 
 
 @dataclass(frozen=True)

@@ -38,7 +38,7 @@ def feed_status(events: pd.DataFrame, ctx: RuleContext) -> pd.DataFrame:
 
 def stale_feed(ctx: RuleContext) -> pd.DataFrame:
     status = feed_status(ctx.frames.feed_events(), ctx)
-    now = pd.Timestamp(ctx.now.replace(tzinfo=None))
+    now = ctx.now_utc
     age_days = (now - status["last"]).dt.total_seconds() / 86400
     bad = status[age_days.isna() | (age_days > status["allowed_days"])]
     return pd.DataFrame({

@@ -33,6 +33,13 @@ def test_a_feed_past_cadence_and_grace_is_stale() -> None:
     assert findings(_weekly_reports(3), "FEED_STALE", now=NOV, config=relaxed) == []  # type: ignore[arg-type]
 
 
+def test_an_aware_clock_is_read_in_utc() -> None:
+    eastern = dt.timezone(dt.timedelta(hours=-5))
+    aware = NOV.replace(hour=7, tzinfo=eastern)  # 12:00 UTC
+    found = one(_weekly_reports(3), "FEED_STALE", now=aware)  # type: ignore[arg-type]
+    assert found.values["age_days"] == 18.5
+
+
 def test_an_expected_feed_never_received_is_stale() -> None:
     expected = QualityConfig(partner_cadence_days={"SUP2/forecast_commit": 7})
     found = one([], "FEED_STALE", config=expected)
