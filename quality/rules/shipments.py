@@ -131,7 +131,13 @@ def _shipped_per_po_line(ctx: RuleContext) -> pd.DataFrame:
     """Ordered vs shipped (all in-force ASNs, same unit) per PO line of every PO that shipped."""
     lines = ctx.cached("asn_po", _matched)
     comparable = lines[lines["line_known"] & (lines["uom"] == lines["po_uom"])]
-    shipped = comparable.groupby(PO_KEY, sort=False)["quantity"].sum().rename("shipped")
+    # First, last and count of the shipments: naming them all would need a Python join per line.
+    shipped = comparable.groupby(PO_KEY, sort=False).agg(
+        shipped=("quantity", "sum"),
+        first_shipment=("shipment_id", "first"),
+        last_shipment=("shipment_id", "last"),
+        shipment_count=("shipment_id", "nunique"),
+    )
     po = ctx.frames.in_force("po_lines")
     po = po[po["po_number"].isin(set(lines.loc[lines["on_po"], "po_number"]))]
     totals = po.join(shipped, on=PO_KEY)
@@ -140,13 +146,14 @@ def _shipped_per_po_line(ctx: RuleContext) -> pd.DataFrame:
     return totals
 
 
-def _with_shipments(ctx: RuleContext, hit: pd.DataFrame) -> pd.DataFrame:
-    """Name the shipments behind each flagged PO line (only for the few flagged lines)."""
-    lines = ctx.cached("asn_po", _matched)
-    ids = lines[[*PO_KEY, "shipment_id"]].merge(hit[PO_KEY], on=PO_KEY)
-    ids = ids.drop_duplicates().sort_values("shipment_id")
-    names = ids.groupby(PO_KEY, sort=False)["shipment_id"].agg(",".join).rename("shipments")
-    return hit.join(names, on=PO_KEY).assign(shipments=lambda f: coalesce(f["shipments"], "(none)"))
+def _with_shipments(hit: pd.DataFrame) -> pd.DataFrame:
+    """Name the shipments behind each flagged line: "SH1", "SH1,SH2", "SH1,...,SH9 (5)"
+    (first and last in arrival order)."""
+    count = hit["shipment_count"].fillna(0).astype("int64")
+    first, last = hit["first_shipment"], hit["last_shipment"]
+    names = (first + "," + last).where(count == 2, first)
+    names = names.where(count <= 2, first + ",...," + last + " (" + count.astype(str) + ")")
+    return hit.assign(shipments=coalesce(names, "(none)"))
 
 
 def _quantity_hits(ctx: RuleContext, over: bool) -> pd.DataFrame:
@@ -157,7 +164,7 @@ def _quantity_hits(ctx: RuleContext, over: bool) -> pd.DataFrame:
         bad = totals["shipped"] > totals["quantity"] * (1 + tolerance) + 1e-9
     else:
         bad = totals["shipped"] < totals["quantity"] * (1 - tolerance) - 1e-9
-    hit = _with_shipments(ctx, totals[bad])
+    hit = _with_shipments(totals[bad])
     return pd.DataFrame({
         "doc_type": "purchase_order", "doc_key": hit["po_number"], "line": hit["line_number"],
         "segment_id": hit["segment_id"], "supplier_id": hit["supplier_id"],
