@@ -28,6 +28,7 @@ from quality.lifecycle import (
     waive,
 )
 from quality.reconcile import AUTO_RESOLVE_NOTE, Reconciliation, apply_reconciliation, reconcile
+from quality.records import from_record, to_record
 from quality.routing import (
     Escalation,
     EscalationPath,
@@ -72,11 +73,13 @@ __all__ = [
     "expire_waivers",
     "findings_about",
     "fingerprint_of",
+    "from_record",
     "master_frames",
     "reconcile",
     "reopen",
     "resolve",
     "run_rules",
     "select_rules",
+    "to_record",
     "waive",
 ]

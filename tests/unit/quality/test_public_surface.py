@@ -19,9 +19,9 @@ def test_public_names() -> None:
             "Reconciliation", "RoutingPolicy", "Rule", "Severity", "Subject", "Thresholds",
             "TrackedFinding", "Transition", "TransitionError", "UnknownRuleError", "acknowledge",
             "apply_action", "apply_reconciliation", "build_frames", "check_documents",
-            "due_escalations", "expire_waivers", "findings_about", "fingerprint_of",
+            "due_escalations", "expire_waivers", "findings_about", "fingerprint_of", "from_record",
             "master_frames", "reconcile", "reopen", "resolve", "run_rules", "select_rules",
-            "waive",
+            "to_record", "waive",
         ]
     )  # fmt: skip
     for name in quality.__all__:
