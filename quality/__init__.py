@@ -37,6 +37,7 @@ from quality.routing import (
     due_escalations,
 )
 from quality.rules import RULES, Rule
+from quality.streaming import Related, related_keys, streaming_scope
 
 __all__ = [
     "AUTO_RESOLVE_NOTE",
@@ -55,6 +56,7 @@ __all__ = [
     "QualityConfig",
     "QualityError",
     "Reconciliation",
+    "Related",
     "RoutingPolicy",
     "Rule",
     "Severity",
@@ -76,10 +78,12 @@ __all__ = [
     "from_record",
     "master_frames",
     "reconcile",
+    "related_keys",
     "reopen",
     "resolve",
     "run_rules",
     "select_rules",
+    "streaming_scope",
     "to_record",
     "waive",
 ]

@@ -9,21 +9,58 @@ import quality
 from quality import RULES, ConfigError, QualityConfig, QualityError, UnknownRuleError, select_rules
 from tests.unit.quality.builders import segments
 
+PUBLIC = [
+    "AUTO_RESOLVE_NOTE",
+    "DEFAULT_CADENCE_DAYS",
+    "RULES",
+    "SYSTEM_ACTOR",
+    "AuditEvent",
+    "ConfigError",
+    "DocumentFrames",
+    "Escalation",
+    "EscalationPath",
+    "Finding",
+    "FindingState",
+    "MasterFrames",
+    "OwnerRule",
+    "QualityConfig",
+    "QualityError",
+    "Reconciliation",
+    "Related",
+    "RoutingPolicy",
+    "Rule",
+    "Severity",
+    "Subject",
+    "Thresholds",
+    "TrackedFinding",
+    "Transition",
+    "TransitionError",
+    "UnknownRuleError",
+    "acknowledge",
+    "apply_action",
+    "apply_reconciliation",
+    "build_frames",
+    "check_documents",
+    "due_escalations",
+    "expire_waivers",
+    "findings_about",
+    "fingerprint_of",
+    "from_record",
+    "master_frames",
+    "reconcile",
+    "related_keys",
+    "reopen",
+    "resolve",
+    "run_rules",
+    "select_rules",
+    "streaming_scope",
+    "to_record",
+    "waive",
+]
+
 
 def test_public_names() -> None:
-    assert sorted(quality.__all__) == sorted(
-        [
-            "AUTO_RESOLVE_NOTE", "DEFAULT_CADENCE_DAYS", "RULES", "SYSTEM_ACTOR", "AuditEvent",
-            "ConfigError", "DocumentFrames", "Escalation", "EscalationPath", "Finding",
-            "FindingState", "MasterFrames", "OwnerRule", "QualityConfig", "QualityError",
-            "Reconciliation", "RoutingPolicy", "Rule", "Severity", "Subject", "Thresholds",
-            "TrackedFinding", "Transition", "TransitionError", "UnknownRuleError", "acknowledge",
-            "apply_action", "apply_reconciliation", "build_frames", "check_documents",
-            "due_escalations", "expire_waivers", "findings_about", "fingerprint_of", "from_record",
-            "master_frames", "reconcile", "reopen", "resolve", "run_rules", "select_rules",
-            "to_record", "waive",
-        ]
-    )  # fmt: skip
+    assert sorted(quality.__all__) == sorted(PUBLIC)
     for name in quality.__all__:
         assert hasattr(quality, name), name
 
