@@ -45,6 +45,8 @@ def run_rules(
     context = RuleContext(frames, master, config, now)
     findings: list[Finding] = []
     for rule in rules if rules is not None else select_rules(config=config):
+        if not rule.applies_to(frames):
+            continue
         hits = rule.check(context)
         findings.extend(findings_from_hits(rule, hits, config))
     return findings

@@ -83,6 +83,12 @@ class Rule:
     values: tuple[str, ...] = ()
     thresholds: tuple[str, ...] = ()
     scope: Scope = "document"
+    needs: tuple[str, ...] = ()  # frames that must have rows for the rule to find anything
+
+    def applies_to(self, frames: DocumentFrames) -> bool:
+        """False when a frame the rule needs is empty: skipping it saves the fixed cost of
+        its pandas steps, which dominates when a streaming check sees a few documents."""
+        return all(not getattr(frames, name).empty for name in self.needs)
 
 
 def coalesce(first: pd.Series, other: pd.Series | str) -> pd.Series:
