@@ -41,9 +41,9 @@ def _batches(ctx: RuleContext) -> pd.DataFrame:
     return docs.assign(feed=docs["doc_type"], scope=scope, day=docs["doc_date"])
 
 
-def _scope_hits(frame: pd.DataFrame, line: pd.Series | None) -> pd.DataFrame:
+def _scope_hits(ctx: RuleContext, frame: pd.DataFrame, line: pd.Series | None) -> pd.DataFrame:
     key = frame["partner_id"] + "/" + frame["feed"] + frame["scope"]
-    supplier = coalesce(frame["supplier_id"], frame["partner_id"])
+    supplier = ctx.as_supplier(coalesce(frame["supplier_id"], frame["partner_id"]))
     return pd.DataFrame({"doc_type": "batch", "doc_key": key, "line": line, "segment_id": None,
                          "supplier_id": supplier}, index=frame.index)  # fmt: skip
 
@@ -66,7 +66,7 @@ def volume_drop(ctx: RuleContext) -> pd.DataFrame:
         line_count=("line_count", "sum")
     )
     latest = _latest_vs_usual(per_day, GROUP, "line_count", "median")
-    hits = _scope_hits(latest, None)
+    hits = _scope_hits(ctx, latest, None)
     drop = ctx.threshold("volume_drop_threshold", hits)
     minimum = ctx.threshold("volume_history_min", hits)
     bad = (latest["history"] >= minimum) & (latest["line_count"] < latest["usual"] * (1 - drop))
@@ -94,7 +94,7 @@ def null_spike(ctx: RuleContext) -> pd.DataFrame:
     if not parts:
         return empty_hits()
     latest = pd.concat(parts, ignore_index=True)
-    hits = _scope_hits(latest, latest["column"])
+    hits = _scope_hits(ctx, latest, latest["column"])
     spike = ctx.threshold("null_spike_threshold", hits)
     bad = latest["null_share"] - latest["usual"] >= spike
     hits = hits.assign(feed=latest["feed"], column=latest["column"],

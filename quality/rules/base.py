@@ -52,6 +52,14 @@ class RuleContext:
         lookup = lookup[~lookup.index.duplicated()]
         return items.map(lookup).astype("object")
 
+    def as_supplier(self, partners: pd.Series) -> pd.Series:
+        """Partner ids that are suppliers; others (the ERP, a buyer system) become None, so
+        supplier-scoped access never shows a supplier a finding about an internal feed."""
+        known = self.master.suppliers["supplier_id"]
+        if known.empty:
+            return partners
+        return partners.where(partners.isin(set(known)), None)
+
     def threshold(self, name: str, hits: pd.DataFrame) -> pd.Series:
         """A threshold per row of a frame with segment_id and supplier_id columns."""
         return self.config.threshold_column(name, hits["segment_id"], hits["supplier_id"])
@@ -129,6 +137,8 @@ def _text(value: object) -> str | None:
 def findings_from_hits(rule: Rule, hits: pd.DataFrame, config: QualityConfig) -> list[Finding]:
     """Turn a rule's hit frame into findings (one per row; rows are problems, not lines)."""
     severity = config.severity(rule.code, rule.severity)
+    # One finding per subject: an ASN may carry the same PO line in several packs.
+    hits = hits.drop_duplicates(subset=["doc_type", "doc_key", "line"])
     findings = []
     for row in hits.to_dict("records"):
         subject = Subject(str(row["doc_type"]), str(row["doc_key"]), _text(row["line"]))

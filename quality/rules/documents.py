@@ -24,9 +24,10 @@ def duplicate_document(ctx: RuleContext) -> pd.DataFrame:
     per_key = per_key.merge(
         first[["doc_type", "doc_key", "doc_date"]], on=["doc_type", "doc_key"], how="left"
     )
+    supplier = coalesce(per_key["supplier_id"], ctx.as_supplier(per_key["partner_id"]))
     return pd.DataFrame({
         "doc_type": per_key["doc_type"], "doc_key": per_key["doc_key"], "line": None,
-        "segment_id": None, "supplier_id": coalesce(per_key["supplier_id"], per_key["partner_id"]),
+        "segment_id": None, "supplier_id": supplier,
         "copies": per_key["copies"] + 1, "first_date": per_key["doc_date"],
     })  # fmt: skip
 

@@ -29,7 +29,7 @@ def feed_status(events: pd.DataFrame, ctx: RuleContext) -> pd.DataFrame:
     ]
     status = status.dropna(subset=["cadence_days"])
     status["segment_id"] = None
-    status["supplier_id"] = status["partner_id"]
+    status["supplier_id"] = ctx.as_supplier(status["partner_id"])
     grace = ctx.threshold("stale_grace", status)
     status["allowed_days"] = status["cadence_days"].astype("float64") * (1 + grace)
     result: pd.DataFrame = status

@@ -73,3 +73,9 @@ def test_out_of_range_quantity_and_negative_supplier_stock() -> None:
     negative = inventory("VMI1", {"A": -3}, by="supplier", supplier="SUP1")
     assert one([negative], "BATCH_OUT_OF_RANGE").values["value"] == -3
     assert findings([inventory("INT1", {"A": -3})], "BATCH_OUT_OF_RANGE") == []  # ERP backorders
+
+
+def test_internal_feeds_name_no_supplier() -> None:
+    internal = [inventory(f"INT{w}", {"A": 1}, as_of=DAY - dt.timedelta(weeks=w)) for w in range(2)]
+    found = one(internal, "FEED_STALE", now=NOV)  # type: ignore[arg-type]
+    assert found.subject.key == "ERP" and found.supplier_id is None

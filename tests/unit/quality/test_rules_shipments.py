@@ -101,3 +101,10 @@ def test_late_when_expected_delivery_passes_the_requested_date() -> None:
 def test_late_falls_back_to_the_ship_date() -> None:
     late = asn(ship=DAY + dt.timedelta(days=1), expected=None)
     assert one([po(), late], "ASN_LATE_SHIPMENT").values["late_days"] == 1
+
+
+def test_a_po_line_packed_in_several_cartons_gives_one_finding() -> None:
+    packs = asn(lines=(("PO1", "1", "C", 60), ("PO1", "1", "C", 40)))
+    found = one([po(), packs], "ASN_SUBSTITUTION")
+    assert found.subject.line == "PO1/1"
+    assert findings([po(), packs], "ASN_UNDER_SHIPMENT") == []  # 60 + 40 shipped
