@@ -9,6 +9,7 @@ import pytest
 from pydantic import BaseModel
 
 from gateway.demo import DemoData, generate_demo
+from gateway.model import Purpose
 from quality import (
     RULES,
     Finding,
@@ -130,3 +131,32 @@ def test_streaming_one_document_with_its_relations(
     about = findings_about(found, [bogus])
     assert "ASN_UNKNOWN_PO" in {f.rule for f in about}
     assert all(f.subject.key == "SH-NEW" for f in about)
+
+
+def test_flaws_we_plant_on_top_of_the_demo_are_found(
+    demo: DemoData, setup: tuple[QualityConfig, object]
+) -> None:
+    config, master = setup
+    notice = demo.flows.ship_notices[10]
+    order = next(p for p in demo.flows.purchase_orders if p.po_number == notice.lines[0].po_number)
+    first = notice.lines[0]
+    extra = [
+        notice,  # the same shipment sent again
+        notice.model_copy(update={"shipment_id": "SH-X1", "lines": [
+            first.model_copy(update={"po_number": "PO-NONE"})]}),
+        notice.model_copy(update={"shipment_id": "SH-X2", "lines": [
+            first.model_copy(update={"uom": "CA", "quantity": first.quantity / 12})]}),
+        order.model_copy(update={"purpose": Purpose.CHANGE, "lines": [
+            order.lines[0].model_copy(update={"unit_price": (order.lines[0].unit_price or 1) * 2}),
+            *order.lines[1:]]}),
+        demo.flows.receipts[0].model_copy(update={"receipt_id": "RC-X", "location_id": "DC-MARS"}),
+    ]  # fmt: skip
+    found = run_rules(build_frames([*_documents(demo), *extra]), master, config, NOW)  # type: ignore[arg-type]
+    keys = {(f.rule, f.subject.key) for f in found}
+    assert ("DUPLICATE_DOCUMENT", notice.shipment_id) in keys
+    assert ("ASN_UNKNOWN_PO", "SH-X1") in keys
+    assert ("ASN_UOM_MISMATCH", "SH-X2") in keys
+    assert ("PO_PRICE_CHANGED", order.po_number) in keys
+    assert ("REF_UNKNOWN_LOCATION", "RC-X") in keys
+    counts = Counter(f.rule for f in found)
+    assert counts["DUPLICATE_DOCUMENT"] == 1 and counts["PO_PRICE_CHANGED"] == 1
