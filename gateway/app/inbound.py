@@ -8,13 +8,25 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Header, HTTPException, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, TypeAdapter, ValidationError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from access import AccessError, Forbidden, NotVisible, PrincipalKind
 from gateway.app.auth import Caller, CurrentCaller
 from gateway.app.deps import AppSettings, Sessions
-from gateway.app.problems import field_errors, problem
-from gateway.model import Channel, Document, Provenance
+from gateway.app.problems import field_errors, problem, request_schema
+from gateway.model import (
+    CapacityCommit,
+    Channel,
+    Document,
+    ForecastCommit,
+    InventoryPosition,
+    PlanningSchedule,
+    Provenance,
+    PurchaseOrder,
+    Receipt,
+    ShipNotice,
+)
+from gateway.settings import Settings
 from gateway.store import queries
 from gateway.store.documents import document_ids_for_message
 from gateway.store.inbox import FAILED, Handler, process_message, store_message
@@ -33,10 +45,16 @@ class DocumentRejected(ValueError):
         super().__init__(f"{first['field'] or 'body'}: {first['message']}")
 
 
-def parse_canonical(_session: Session, row: InboxRow) -> Sequence[BaseModel]:
-    """Inbox handler for canonical JSON: validate and stamp provenance."""
+def parse_canonical(
+    _session: Session, row: InboxRow, expected: type[BaseModel] | None = None
+) -> Sequence[BaseModel]:
+    """Inbox handler for canonical JSON: validate (as one expected type, or any document by its
+    ``type``) and stamp provenance."""
     try:
-        document = _DOCUMENT.validate_json(row.body)
+        if expected is None:
+            document = _DOCUMENT.validate_json(row.body)
+        else:
+            document = expected.model_validate_json(row.body)
     except ValidationError as error:
         raise DocumentRejected(field_errors(list(error.errors()))) from None
     document.provenance = Provenance(
@@ -60,11 +78,11 @@ def authorize_documents(caller: Caller, documents: Sequence[BaseModel]) -> None:
             setattr(document, "supplier_id", scope.supplier_id)  # noqa: B010
 
 
-def authorized_parser(caller: Caller) -> Handler:
+def authorized_parser(caller: Caller, expected: type[BaseModel] | None = None) -> Handler:
     """Parse canonical JSON, then check that the caller may send it."""
 
     def handle(session: Session, row: InboxRow) -> Sequence[BaseModel]:
-        documents = parse_canonical(session, row)
+        documents = parse_canonical(session, row, expected)
         authorize_documents(caller, documents)
         return documents
 
@@ -76,6 +94,23 @@ def partner_of(caller: Caller) -> str:
     return caller.principal.supplier_id or caller.principal.id
 
 
+def refused(message_id: str, status: str, error: Exception | None, title: str) -> Any:
+    """The problem answer for a stored message that was not accepted, or None if it was.
+
+    A message the key may not send is 403; one that failed processing is 422; both carry the
+    message id, since the raw message is kept either way.
+    """
+    if isinstance(error, AccessError):
+        return problem(
+            error.status, "Forbidden", str(error), code=error.code, message_id=message_id
+        )
+    if status != FAILED:
+        return None
+    errors = error.errors if isinstance(error, DocumentRejected) else []
+    detail = str(error) if error else "the message failed earlier; see its status"
+    return problem(422, title, detail, message_id=message_id, errors=errors)
+
+
 async def read_body(request: Request, limit: int) -> bytes:
     body = bytearray()
     async for chunk in request.stream():
@@ -85,24 +120,33 @@ async def read_body(request: Request, limit: int) -> bytes:
     return bytes(body)
 
 
-@router.post(
-    "/documents",
-    status_code=202,
-    summary="Submit one canonical document (JSON)",
-    responses={
-        202: {"description": "Stored and processed; the message id identifies it"},
-        401: {"description": "Missing, malformed, unknown, expired or revoked API key"},
-        403: {"description": "Stored, but this key may not send this document"},
-        422: {"description": "Stored, but the document is invalid; errors name the fields"},
-    },
-)
-async def submit_document(
+_RESPONSES: dict[int | str, dict[str, Any]] = {
+    202: {"description": "Stored and processed; the message id identifies it"},
+    401: {"description": "Missing, malformed, unknown, expired or revoked API key"},
+    403: {"description": "Stored, but this key may not send this document"},
+    409: {"description": "This Idempotency-Key was used before with another body"},
+    413: {"description": "The body is larger than GATEWAY_MAX_BODY_BYTES"},
+    422: {"description": "Stored, but the document is invalid; errors name the fields"},
+}
+IdempotencyKey = Annotated[
+    str | None,
+    Header(
+        max_length=200,
+        description="Repeat a write safely: the same key and body "
+        "return the first answer; the same key with another body is a 409.",
+    ),
+]
+
+
+async def accept_json(
     request: Request,
-    sessions: Sessions,
-    settings: AppSettings,
-    caller: CurrentCaller,
-    idempotency_key: Annotated[str | None, Header(max_length=200)] = None,
+    sessions: sessionmaker[Session],
+    settings: Settings,
+    caller: Caller,
+    idempotency_key: str | None,
+    expected: type[BaseModel] | None = None,
 ) -> Any:
+    """Store a JSON write raw, then process it once; answer as the API promises."""
     if "write" not in caller.key_scopes:  # a read-only key stores nothing
         raise Forbidden("this API key is limited to read", "access.key_scope")
     body = await read_body(request, settings.max_body_bytes)
@@ -114,22 +158,77 @@ async def submit_document(
         body=body,
         dedupe_key=f"idempotency:{idempotency_key}" if idempotency_key else None,
     )
+    if not stored.same_body:
+        return problem(
+            409,
+            "Idempotency-Key reused",
+            "this Idempotency-Key was already used with a different body",
+            message_id=stored.message_id,
+        )
     status, error = stored.status, None
     if not stored.duplicate:
-        outcome = process_message(sessions, stored.message_id, authorized_parser(caller))
+        outcome = process_message(sessions, stored.message_id, authorized_parser(caller, expected))
         status, error = outcome.status, outcome.error
-    if isinstance(error, AccessError):
-        return problem(
-            error.status, "Forbidden", str(error), code=error.code, message_id=stored.message_id
-        )
-    if status == FAILED:
-        errors = error.errors if isinstance(error, DocumentRejected) else []
-        detail = str(error) if error else "the message failed earlier; see its status"
-        return problem(422, "Invalid document", detail, message_id=stored.message_id, errors=errors)
+    refusal = refused(stored.message_id, status, error, "Invalid document")
+    if refusal is not None:
+        return refusal
     return JSONResponse(
         {"message_id": stored.message_id, "status": status, "duplicate": stored.duplicate},
         status_code=202,
     )
+
+
+@router.post(
+    "/documents",
+    status_code=202,
+    summary="Submit one canonical document of any type (JSON, with its `type`)",
+    responses=_RESPONSES,
+    openapi_extra=request_schema("Document"),
+)
+async def submit_document(
+    request: Request,
+    sessions: Sessions,
+    settings: AppSettings,
+    caller: CurrentCaller,
+    idempotency_key: IdempotencyKey = None,
+) -> Any:
+    return await accept_json(request, sessions, settings, caller, idempotency_key)
+
+
+def _typed_route(path: str, model: type[BaseModel], what: str) -> None:
+    async def submit(
+        request: Request,
+        sessions: Sessions,
+        settings: AppSettings,
+        caller: CurrentCaller,
+        idempotency_key: IdempotencyKey = None,
+    ) -> Any:
+        return await accept_json(request, sessions, settings, caller, idempotency_key, model)
+
+    submit.__name__ = f"submit_{path.strip('/').replace('-', '_')}"
+    router.add_api_route(
+        path,
+        submit,
+        methods=["POST"],
+        status_code=202,
+        summary=f"Submit {what}",
+        description=f"The body is a canonical `{model.__name__}` (its `type` may be left out). "
+        "It is stored raw before it is validated, so nothing sent is lost.",
+        responses=_RESPONSES,
+        openapi_extra=request_schema(model.__name__),
+    )
+
+
+for _path, _model, _what in (
+    ("/ship-notices", ShipNotice, "a ship notice (ASN)"),
+    ("/inventory-positions", InventoryPosition, "an inventory position report"),
+    ("/forecast-commits", ForecastCommit, "a forecast commitment"),
+    ("/capacity-commits", CapacityCommit, "a capacity commitment"),
+    ("/receipts", Receipt, "a goods receipt (ERP)"),
+    ("/purchase-orders", PurchaseOrder, "a purchase order (ERP)"),
+    ("/planning-schedules", PlanningSchedule, "a planning schedule"),
+):
+    _typed_route(_path, _model, _what)
 
 
 @router.get("/messages/{message_id}", summary="Status of an inbound message")

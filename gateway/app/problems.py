@@ -53,6 +53,19 @@ def install(app: FastAPI) -> None:
         return problem(500, "Internal error", "the error was logged; nothing was acknowledged")
 
 
+def request_schema(model_name: str) -> dict[str, Any]:
+    """OpenAPI for a JSON body read raw (stored before it is validated): the canonical schema
+    by reference, registered in the components by ``gateway.app.openapi``."""
+    return {
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/json": {"schema": {"$ref": f"#/components/schemas/{model_name}"}}
+            },
+        }
+    }
+
+
 def _summary(errors: list[dict[str, Any]]) -> str:
     first = errors[0] if errors else {"field": "", "message": "invalid"}
     more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 from decimal import Decimal
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request, Response
 
 from access import NotVisible
 from gateway.app.auth import CurrentCaller
@@ -14,6 +16,20 @@ from gateway.app.deps import Sessions
 from gateway.store import queries
 
 router = APIRouter(prefix="/api/v1", tags=["reads"])
+
+
+def with_etag(request: Request, payload: Any) -> Response:
+    """JSON with a strong ETag of its bytes; 304 when the client already holds them.
+
+    The tag is computed from what this caller would receive, so it never reveals whether data
+    outside the caller's scope changed.
+    """
+    body = json.dumps(payload, separators=(",", ":"), sort_keys=True, default=str).encode()
+    tag = f'"{hashlib.sha256(body).hexdigest()[:32]}"'
+    wanted = {t.strip() for t in request.headers.get("if-none-match", "").split(",")}
+    if tag in wanted or "*" in wanted:
+        return Response(status_code=304, headers={"ETag": tag})
+    return Response(body, media_type="application/json", headers={"ETag": tag})
 
 
 @router.get("/me", summary="Who this API key is, and where it may read")
@@ -34,40 +50,45 @@ def me(caller: CurrentCaller) -> dict[str, Any]:
 
 
 @router.get("/segments", summary="The segments this caller may see")
-def segments(caller: CurrentCaller, sessions: Sessions) -> list[dict[str, Any]]:
+def segments(request: Request, caller: CurrentCaller, sessions: Sessions) -> Response:
     scope = caller.scope("segment", "read")
     with sessions() as session:
         rows = queries.list_segments(session, scope)
-        return [
+        payload = [
             {"id": r.id, "name": r.name, "service_level_target": r.service_level_target}
             for r in rows
         ]
+    return with_etag(request, payload)
 
 
 @router.get("/purchase-orders", summary="Purchase orders in the caller's scope")
 def purchase_orders(
+    request: Request,
     caller: CurrentCaller,
     sessions: Sessions,
     cursor: Annotated[int, Query(ge=0, description="Id after which to continue")] = 0,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-) -> dict[str, Any]:
+) -> Response:
     scope = caller.scope("purchase_order", "read")
     with sessions() as session:
         orders, last = queries.list_purchase_orders(session, scope, after_id=cursor, limit=limit)
-    return {
+    payload = {
         "items": [o.model_dump(mode="json", exclude={"provenance"}) for o in orders],
         "next_cursor": last if len(orders) == limit else None,
     }
+    return with_etag(request, payload)
 
 
 @router.get("/purchase-orders/{po_number}", summary="One purchase order in scope")
-def purchase_order(po_number: str, caller: CurrentCaller, sessions: Sessions) -> dict[str, Any]:
+def purchase_order(
+    request: Request, po_number: str, caller: CurrentCaller, sessions: Sessions
+) -> Response:
     scope = caller.record_scope("purchase_order")
     with sessions() as session:
         order = queries.get_purchase_order(session, scope, po_number)
     if order is None:  # absent or out of scope: the same answer, audited
         raise NotVisible(f"no purchase order {po_number}")
-    return order.model_dump(mode="json", exclude={"provenance"})
+    return with_etag(request, order.model_dump(mode="json", exclude={"provenance"}))
 
 
 @router.get(
@@ -77,20 +98,22 @@ def purchase_order(po_number: str, caller: CurrentCaller, sessions: Sessions) ->
     "supplies, scaled to its share; never another supplier's name, volume or price.",
 )
 def demand_signal(
+    request: Request,
     caller: CurrentCaller,
     sessions: Sessions,
     weeks: Annotated[int, Query(ge=1, le=156)] = 26,
-) -> dict[str, Any]:
+) -> Response:
     scope = caller.scope("demand_signal", "read")
     since = dt.date.today() - dt.timedelta(weeks=weeks)
     with sessions() as session:
         segments, items = queries.demand_signal(session, scope, since)
-    return {
+    payload = {
         "since": since.isoformat(),
         "scaled_to_supplier_share": scope.supplier_id is not None,
         "segments": _series(segments, "segment_id"),
         "items": _series(items, "item_id"),
     }
+    return with_etag(request, payload)
 
 
 def _series(rows: list[tuple[str, dt.date, Decimal]], key: str) -> list[dict[str, Any]]:

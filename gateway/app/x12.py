@@ -7,13 +7,11 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, PlainTextResponse
 
-from access import AccessError, Forbidden, NotVisible
+from access import Forbidden, NotVisible
 from gateway.app.auth import CurrentCaller
 from gateway.app.deps import AppSettings, Sessions
-from gateway.app.inbound import authorize_documents, partner_of, read_body
-from gateway.app.problems import problem
+from gateway.app.inbound import authorize_documents, partner_of, read_body, refused
 from gateway.store import queries
-from gateway.store.inbox import FAILED
 from gateway.x12_inbound import acknowledgments, receive_x12
 
 router = APIRouter(prefix="/api/v1", tags=["x12"])
@@ -45,14 +43,10 @@ async def submit_x12(
     )
     message_id = receipt.stored.message_id
     error = receipt.outcome.error if receipt.outcome else None
-    if isinstance(error, AccessError):
-        return problem(
-            error.status, "Forbidden", str(error), code=error.code, message_id=message_id
-        )
     status = receipt.outcome.status if receipt.outcome else receipt.stored.status
-    if status == FAILED:
-        detail = str(error) if error else "the message failed earlier; see its status"
-        return problem(422, "Not X12", detail, message_id=message_id)
+    refusal = refused(message_id, status, error, "Not X12")
+    if refusal is not None:
+        return refusal
     return JSONResponse(
         {
             "message_id": message_id,

@@ -51,13 +51,7 @@ class MissingProvenanceError(ValueError):
 
 def save_document(session: Session, document: BaseModel) -> int:
     """Add a document (with its lines) to the session and return its row id after flush."""
-    doc_type: str = getattr(document, "type")  # noqa: B009 - every document has a type
-    provenance: Provenance | None = getattr(document, "provenance", None)
-    if provenance is None:
-        raise MissingProvenanceError(f"a {doc_type} needs provenance to be stored")
-    row = _to_row(document, MAPPINGS[doc_type])
-    for name in _PROVENANCE_COLUMNS:
-        setattr(row, name, getattr(provenance, name))
+    row = _document_row(document)
     session.add(row)
     session.flush()
     return int(row.id)
@@ -123,16 +117,19 @@ def _from_row(row: Any, mapping: Mapping) -> dict[str, Any]:
 
 def save_documents(session: Session, documents: Sequence[BaseModel]) -> None:
     """Add many documents in one flush (bulk loads); each must carry its provenance."""
-    for document in documents:
-        doc_type: str = getattr(document, "type")  # noqa: B009
-        provenance: Provenance | None = getattr(document, "provenance", None)
-        if provenance is None:
-            raise MissingProvenanceError(f"a {doc_type} needs provenance to be stored")
-        row = _to_row(document, MAPPINGS[doc_type])
-        for name in _PROVENANCE_COLUMNS:
-            setattr(row, name, getattr(provenance, name))
-        session.add(row)
+    session.add_all([_document_row(document) for document in documents])
     session.flush()
+
+
+def _document_row(document: BaseModel) -> Any:
+    doc_type: str = getattr(document, "type")  # noqa: B009 - every document has a type
+    provenance: Provenance | None = getattr(document, "provenance", None)
+    if provenance is None:
+        raise MissingProvenanceError(f"a {doc_type} needs provenance to be stored")
+    row = _to_row(document, MAPPINGS[doc_type])
+    for name in _PROVENANCE_COLUMNS:
+        setattr(row, name, getattr(provenance, name))
+    return row
 
 
 def load_documents(session: Session, doc_type: str) -> list[Document]:

@@ -27,11 +27,16 @@ as acknowledgments) commits or rolls back with the documents."""
 
 @dataclass(frozen=True)
 class Stored:
-    """The answer to an inbound message: its id, and whether it was seen before."""
+    """The answer to an inbound message: its id, and whether it was seen before.
+
+    ``same_body`` is False when a message with the same dedupe key had other bytes: for an
+    Idempotency-Key that is a client error (409), for an X12 ISA13 a re-send with changes.
+    """
 
     message_id: str
     status: str
     duplicate: bool
+    same_body: bool = True
 
 
 def store_message(
@@ -69,7 +74,7 @@ def store_message(
         # The unique (partner, dedupe key) says it was seen before, possibly a moment ago by
         # another process: the stored one is the message. Inserting first keeps the common
         # case (a new message) to one statement.
-        existing = _find(sessions, partner_id, key)
+        existing = _find(sessions, partner_id, key, digest)
         if existing is None:
             raise
         return existing
@@ -122,9 +127,11 @@ def get_message(sessions: sessionmaker[Session], message_id: str) -> InboxRow | 
         return session.get(InboxRow, message_id)
 
 
-def _find(sessions: sessionmaker[Session], partner_id: str, key: str) -> Stored | None:
+def _find(sessions: sessionmaker[Session], partner_id: str, key: str, digest: str) -> Stored | None:
     with sessions() as session:
         row = session.scalar(
             select(InboxRow).where(InboxRow.partner_id == partner_id, InboxRow.dedupe_key == key)
         )
-        return None if row is None else Stored(row.id, row.status, duplicate=True)
+        if row is None:
+            return None
+        return Stored(row.id, row.status, duplicate=True, same_body=row.sha256 == digest)

@@ -153,3 +153,76 @@ def test_openapi_docs_are_served(base_url: str) -> None:
     assert httpx.get(f"{base_url}/docs").status_code == 200
     spec = httpx.get(f"{base_url}/openapi.json").json()
     assert {"/healthz", "/readyz", "/api/v1/documents", "/api/v1/me"} <= set(spec["paths"])
+
+
+def test_a_reused_idempotency_key_with_another_body_is_409(
+    base_url: str, admin: dict[str, str]
+) -> None:
+    body = (EXAMPLES / "receipt.json").read_bytes()
+    headers = {**admin, "Idempotency-Key": "receipt-0002"}
+    first = httpx.post(f"{base_url}/api/v1/documents", content=body, headers=headers)
+    changed = body.replace(b'"receipt_id": "', b'"receipt_id": "X', 1)
+    clash = httpx.post(f"{base_url}/api/v1/documents", content=changed, headers=headers)
+    assert first.status_code == 202 and clash.status_code == 409
+    assert clash.json()["message_id"] == first.json()["message_id"]
+
+
+@pytest.mark.parametrize(
+    ("path", "example"),
+    [
+        ("/api/v1/ship-notices", "ship_notice"),
+        ("/api/v1/receipts", "receipt"),
+        ("/api/v1/inventory-positions", "inventory_position"),
+        ("/api/v1/forecast-commits", "forecast_commit"),
+        ("/api/v1/capacity-commits", "capacity_commit"),
+        ("/api/v1/purchase-orders", "purchase_order"),
+        ("/api/v1/planning-schedules", "planning_schedule"),
+    ],
+)
+def test_typed_routes_take_their_document_with_or_without_type(
+    base_url: str, admin: dict[str, str], path: str, example: str
+) -> None:
+    data = json.loads((EXAMPLES / f"{example}.json").read_text())
+    data.pop("type")
+    answer = httpx.post(f"{base_url}{path}", json=data, headers=admin)
+    assert answer.status_code == 202, answer.text
+    status = httpx.get(
+        f"{base_url}/api/v1/messages/{answer.json()['message_id']}", headers=admin
+    ).json()
+    assert list(status["documents"]) == [example]
+
+
+def test_a_typed_route_refuses_another_type_naming_the_field(
+    base_url: str, admin: dict[str, str]
+) -> None:
+    data = json.loads((EXAMPLES / "receipt.json").read_text())
+    answer = httpx.post(f"{base_url}/api/v1/ship-notices", json=data, headers=admin)
+    assert answer.status_code == 422
+    assert {e["field"] for e in answer.json()["errors"]} >= {"type"}
+
+
+def test_reads_carry_an_etag_and_answer_304_when_unchanged(
+    base_url: str, admin: dict[str, str]
+) -> None:
+    first = httpx.get(f"{base_url}/api/v1/purchase-orders", headers=admin)
+    tag = first.headers["etag"]
+    again = httpx.get(f"{base_url}/api/v1/purchase-orders", headers={**admin, "If-None-Match": tag})
+    assert again.status_code == 304 and again.headers["etag"] == tag
+    httpx.post(
+        f"{base_url}/api/v1/purchase-orders",
+        headers=admin,
+        content=(EXAMPLES / "purchase_order.json").read_bytes(),
+    )
+    changed = httpx.get(
+        f"{base_url}/api/v1/purchase-orders", headers={**admin, "If-None-Match": tag}
+    )
+    assert changed.status_code == 200 and changed.headers["etag"] != tag
+
+
+def test_openapi_names_the_canonical_body_of_each_write(base_url: str) -> None:
+    spec = httpx.get(f"{base_url}/openapi.json").json()
+    body = spec["paths"]["/api/v1/ship-notices"]["post"]["requestBody"]
+    assert body["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/ShipNotice"
+    }
+    assert "ShipNoticeLine" in spec["components"]["schemas"]
