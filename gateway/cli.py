@@ -19,6 +19,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from gateway.cli_access import keys_app, policy_app
 from gateway.cli_edi import edi_app
 from gateway.cli_ingest import ingest
+from gateway.cli_quality import quality_app
 from gateway.settings import Settings, get_settings
 from gateway.store.access import IssuedKey
 
@@ -32,6 +33,7 @@ app.add_typer(db_app, name="db")
 edi_app.command("ingest")(ingest)
 app.add_typer(edi_app, name="edi")
 app.add_typer(keys_app, name="keys")
+app.add_typer(quality_app, name="quality")
 app.add_typer(policy_app, name="policy")
 console = Console(stderr=True)
 
@@ -181,13 +183,19 @@ def demo(
         else:
             data = generate_demo(seed, as_of=day, items=items, suppliers=suppliers, weeks=weeks)
             with _progress() as bar:
-                task = bar.add_task("loading", total=len(data.documents()) + 3)
+                task = bar.add_task("loading", total=len(data.documents()) + 4)
 
                 def step(name: str, count: int) -> None:
                     bar.update(task, advance=1, description=f"{name}: {count:,}")
 
                 keys = load_demo(make_session_factory(engine), data, step)
-            _print_counts(data.counts(), seed, data.as_of)
+                from gateway.quality_run import run_quality  # pandas: only when needed
+
+                checked_at = dt.datetime.combine(data.as_of, dt.time(12), tzinfo=dt.UTC)
+                bar.update(task, description="data-quality check")
+                findings = run_quality(make_session_factory(engine), checked_at)
+                bar.update(task, advance=1, description=f"findings: {findings.findings:,}")
+            _print_counts(data.counts() | {"quality findings": findings.findings}, seed, data.as_of)
             _write_keys(keys_file, keys)
     except SQLAlchemyError as error:
         console.print(f"[red]database error on {_safe_url(settings)}:[/red] {_reason(error)}")

@@ -9,7 +9,7 @@ from fastapi import FastAPI
 from sqlalchemy import Engine
 
 from gateway import __version__
-from gateway.app import admin, auth, health, inbound, openapi, problems, reads, x12
+from gateway.app import admin, auth, findings, health, inbound, openapi, problems, reads, x12
 from gateway.settings import Settings, get_settings
 from gateway.store.engine import make_engine, make_session_factory
 
@@ -44,6 +44,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.include_router(inbound.router)
     app.include_router(x12.router)
     app.include_router(reads.router)
+    app.include_router(findings.router)
     app.include_router(admin.router)
     openapi.install(app)
     return app

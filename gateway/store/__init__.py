@@ -1,6 +1,6 @@
 """The store: SQLAlchemy tables, migrations, the inbox, the audit log and document mapping."""
 
-from gateway.store import access_tables, document_tables, tables, x12_tables
+from gateway.store import access_tables, document_tables, quality_tables, tables, x12_tables
 from gateway.store.audit import record
 from gateway.store.documents import (
     MissingProvenanceError,
@@ -29,6 +29,7 @@ __all__ = [
     "make_engine",
     "make_session_factory",
     "process_message",
+    "quality_tables",
     "record",
     "reset_schema",
     "save_document",

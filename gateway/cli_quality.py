@@ -1,0 +1,61 @@
+"""`gateway quality run`: re-check every stored document and update the findings."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+if TYPE_CHECKING:
+    from gateway.quality_run import QualityRun
+from gateway.settings import get_settings
+from gateway.store.engine import make_engine, make_session_factory
+
+quality_app = typer.Typer(help="Data-quality monitors.", no_args_is_help=True)
+console = Console(stderr=True)
+
+
+@quality_app.command("run")
+def run(
+    at: Annotated[
+        str | None, typer.Option(help="Check as of this ISO time (default: now, UTC).")
+    ] = None,
+) -> None:
+    """Run every rule over the store; new problems open findings, gone ones resolve."""
+    from gateway.quality_run import run_quality  # pandas: only when needed
+
+    now = _moment(at)
+    engine = make_engine(get_settings().database_url)
+    try:
+        with console.status("checking") as status:
+            result = run_quality(
+                make_session_factory(engine), now, step=lambda name: status.update(name)
+            )
+    finally:
+        engine.dispose()
+    print_run(result)
+
+
+def print_run(result: QualityRun) -> None:
+    table = Table("rule", "findings", title=f"{result.documents:,} documents checked")
+    for rule, count in result.by_rule.most_common():
+        table.add_row(rule, f"{count:,}")
+    Console().print(table)
+    console.print(
+        f"opened {result.created:,}, updated {result.updated:,}, "
+        f"resolved {result.resolved:,}, reopened {result.reopened:,}"
+    )
+
+
+def _moment(text: str | None) -> dt.datetime:
+    if text is None:
+        return dt.datetime.now(dt.UTC)
+    try:
+        moment = dt.datetime.fromisoformat(text)
+    except ValueError:
+        console.print(f"[red]--at {text!r} is not an ISO date or time[/red]")
+        raise typer.Exit(2) from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
