@@ -193,7 +193,9 @@ def demo(
 
                 checked_at = dt.datetime.combine(data.as_of, dt.time(12), tzinfo=dt.UTC)
                 bar.update(task, description="data-quality check")
-                findings = run_quality(make_session_factory(engine), checked_at)
+                findings = run_quality(
+                    make_session_factory(engine), checked_at, policy_file=settings.quality_policy
+                )
                 bar.update(task, advance=1, description=f"findings: {findings.findings:,}")
             _print_counts(data.counts() | {"quality findings": findings.findings}, seed, data.as_of)
             _write_keys(keys_file, keys)

@@ -11,6 +11,7 @@ from rich.table import Table
 
 if TYPE_CHECKING:
     from gateway.quality_run import QualityRun
+from gateway.quality_policy import PolicyError
 from gateway.settings import get_settings
 from gateway.store.engine import make_engine, make_session_factory
 
@@ -28,15 +29,56 @@ def run(
     from gateway.quality_run import run_quality  # pandas: only when needed
 
     now = _moment(at)
-    engine = make_engine(get_settings().database_url)
+    settings = get_settings()
+    engine = make_engine(settings.database_url)
     try:
         with console.status("checking") as status:
             result = run_quality(
-                make_session_factory(engine), now, step=lambda name: status.update(name)
+                make_session_factory(engine),
+                now,
+                policy_file=settings.quality_policy,
+                step=lambda name: status.update(name),
             )
+    except PolicyError as error:
+        console.print(f"[red]{error}[/red]")
+        raise typer.Exit(2) from None
     finally:
         engine.dispose()
     print_run(result)
+
+
+@quality_app.command("escalate")
+def escalate_(
+    at: Annotated[
+        str | None, typer.Option(help="Escalate as of this ISO time (default: now, UTC).")
+    ] = None,
+) -> None:
+    """Hand findings that waited too long to the next owner of their segment's path."""
+    from gateway.quality_run import escalate
+
+    settings = get_settings()
+    engine = make_engine(settings.database_url)
+    try:
+        due = escalate(
+            make_session_factory(engine), _moment(at), policy_file=settings.quality_policy
+        )
+    except PolicyError as error:
+        console.print(f"[red]{error}[/red]")
+        raise typer.Exit(2) from None
+    finally:
+        engine.dispose()
+    table = Table("finding", "rule", "from", "to", "level", "hours waiting")
+    for e in due:
+        table.add_row(
+            e.finding.fingerprint[:12],
+            e.finding.finding.rule,
+            e.from_owner or "-",
+            e.to_owner,
+            str(e.level),
+            f"{e.hours_waiting:g}",
+        )
+    Console().print(table)
+    console.print(f"{len(due)} findings escalated")
 
 
 def print_run(result: QualityRun) -> None:

@@ -6,15 +6,24 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from pydantic import BaseModel
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from gateway.model import DOCUMENT_TYPES
+from gateway.quality_policy import load_policy
 from gateway.store.documents import load_documents
-from gateway.store.findings import load_all_findings, write_reconciliation
+from gateway.store.findings import (
+    audit_events,
+    load_all_findings,
+    save_transition,
+    write_reconciliation,
+)
 from gateway.store.master import load_items, load_locations, load_segments, load_suppliers
-from quality import QualityConfig, RoutingPolicy, check_documents, master_frames, reconcile
+from gateway.store.quality_tables import FindingRow
+from quality import Escalation, check_documents, due_escalations, master_frames, reconcile
 
 Step = Callable[[str], None]
 
@@ -36,7 +45,7 @@ def run_quality(
     sessions: sessionmaker[Session],
     now: dt.datetime,
     *,
-    policy: RoutingPolicy | None = None,
+    policy_file: Path | None = None,
     step: Step = lambda _name: None,
 ) -> QualityRun:
     """Check the whole store at ``now`` and write what changed, in one transaction."""
@@ -52,15 +61,38 @@ def run_quality(
             items=load_items(session),
             locations=load_locations(session),
         )
+    policy = load_policy(policy_file, segments)
     step("running rules")
-    fresh = check_documents(documents, master, QualityConfig.for_segments(segments), now)
+    fresh = check_documents(documents, master, policy.config, now)
     run = QualityRun(
         documents=len(documents), findings=len(fresh), by_rule=Counter(f.rule for f in fresh)
     )
     step("reconciling")
     with sessions.begin() as session:
-        result = reconcile(load_all_findings(session), fresh, now, policy=policy or RoutingPolicy())
+        result = reconcile(load_all_findings(session), fresh, now, policy=policy.routing)
         write_reconciliation(session, result)
     run.created, run.updated = len(result.created), len(result.updated)
     run.resolved, run.reopened = len(result.resolved), len(result.reopened)
     return run
+
+
+def escalate(
+    sessions: sessionmaker[Session], now: dt.datetime, *, policy_file: Path | None = None
+) -> list[Escalation]:
+    """Hand every finding that waited too long to the next owner on its segment's path."""
+    with sessions.begin() as session:
+        policy = load_policy(policy_file, load_segments(session))
+        due = due_escalations(load_all_findings(session), policy.routing, now)
+        if due:
+            rows = {
+                row.fingerprint: row
+                for row in session.scalars(
+                    select(FindingRow).where(
+                        FindingRow.fingerprint.in_([e.finding.fingerprint for e in due])
+                    )
+                )
+            }
+            for escalation in due:
+                save_transition(session, rows[escalation.finding.fingerprint], escalation.finding)
+            audit_events(session, [e.event for e in due])
+    return due

@@ -4,7 +4,9 @@ lifecycle with an audit trail."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 import pytest
@@ -136,3 +138,55 @@ def test_lifecycle_over_http_is_audited(
         )
     )
     assert httpx.post(f"{base}/reopen", headers=outsider, json={"reason": "x"}).status_code == 404
+
+
+def test_a_segment_escalation_path_hands_waiting_findings_on(
+    demo_world: tuple[str, str], sessions: sessionmaker[Session], tmp_path: Path
+) -> None:
+    from gateway.quality_run import escalate
+
+    policy = tmp_path / "quality.json"
+    policy.write_text(
+        json.dumps(
+            {
+                "thresholds": {"segments": {"FAST": {"under_shipment_tolerance": 0.5}}},
+                "routing": {
+                    "default_owner": "integration-team",
+                    "escalation": {
+                        "FAST": {
+                            "owners": ["fast-planners", "supply-director"],
+                            "after_hours": 4,
+                            "severities": ["warning"],
+                        }
+                    },
+                },
+            }
+        )
+    )
+    lenient = run_quality(sessions, NOON, policy_file=policy)
+    strict = run_quality(sessions, NOON, policy_file=None)  # default tolerance 0.05
+    assert lenient.by_rule["ASN_UNDER_SHIPMENT"] < strict.by_rule["ASN_UNDER_SHIPMENT"]
+    assert escalate(sessions, NOON + dt.timedelta(hours=3), policy_file=policy) == []
+    first = escalate(sessions, NOON + dt.timedelta(hours=5), policy_file=policy)
+    assert first and {e.to_owner for e in first} == {"fast-planners"}
+    assert {e.finding.finding.segment_id for e in first} == {"FAST"}
+    assert escalate(sessions, NOON + dt.timedelta(hours=6), policy_file=policy) == []
+    second = escalate(sessions, NOON + dt.timedelta(hours=10), policy_file=policy)
+    assert {e.to_owner for e in second} == {"supply-director"} and len(second) == len(first)
+    with sessions() as session:
+        escalated = session.scalar(
+            select(func.count()).select_from(AuditRow).where(AuditRow.action == "finding.escalated")
+        )
+    assert escalated == 2 * len(first)
+
+
+def test_a_bad_policy_file_says_what_is_wrong(tmp_path: Path) -> None:
+    from gateway.quality_policy import PolicyError, load_policy
+
+    policy = tmp_path / "quality.json"
+    policy.write_text('{"thresholds": {"segments": {"FAST": {"no_such_threshold": 1}}}}')
+    with pytest.raises(PolicyError, match="no_such_threshold"):
+        load_policy(policy, [])
+    policy.write_text("{not json")
+    with pytest.raises(PolicyError, match="cannot read"):
+        load_policy(policy, [])
