@@ -1,0 +1,171 @@
+"""Automatic per-series method selection by rolling-origin backtest, with quantiles.
+
+For each allowed method: optimize its parameters per series (``fitting``), then re-run it from
+``n_origins`` forecast origins T − h − k·step (k = 0 … n_origins − 1) with those parameters and
+measure the error on the next h observed periods (Tashman 2000, *IJF* 16(4); FPP3 §5.10).
+Each series takes the method with the lowest mean error over the origins it could be evaluated
+at (``criterion``: "mae" or "mse"); a method that cannot be evaluated at the latest origin is
+not a candidate for that series. Parameters are chosen once on the full history, so the
+backtest re-runs the states, not the grid search (a mild look-ahead accepted to keep one grid
+search per method).
+
+Forecasts and quantiles are clipped at zero: demand is never negative.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from planning_core.errors import InputShapeError, InputValueError
+from planning_core.forecast.fitting import MethodFit, fit_method
+from planning_core.forecast.intervals import mixture_quantiles, residual_quantiles
+from planning_core.forecast.methods import METHODS, MethodSpec, get_method
+from planning_core.forecast.panel import FloatArray, as_demand_matrix, observation_count
+
+__all__ = ["DEFAULT_METHODS", "ForecastResult", "backtest_errors", "forecast_panel"]
+
+DEFAULT_METHODS: tuple[str, ...] = tuple(METHODS)
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass(frozen=True)
+class ForecastResult:
+    """Point forecasts (n, h), the method chosen per series and quantiles (n, k, h)."""
+
+    point: FloatArray
+    method: np.ndarray
+    quantile_levels: tuple[float, ...]
+    quantiles: FloatArray
+    backtest_error: FloatArray  # (n, len(methods)); inf where a method was not a candidate
+    methods: tuple[str, ...]
+    params: dict[str, dict[str, FloatArray]] = field(default_factory=dict)
+
+
+def backtest_errors(
+    spec: MethodSpec,
+    fit: MethodFit,
+    demand: FloatArray,
+    horizon: int,
+    season_length: int,
+    origins: Sequence[int],
+    criterion: str,
+) -> FloatArray:
+    """Mean error per series over the origins (inf if not evaluable at the latest origin)."""
+    total = np.zeros(demand.shape[0])
+    count = np.zeros(demand.shape[0])
+    for origin in origins:
+        history = demand[:, :origin]
+        _, forecast = spec.kernel(history, horizon, fit.params, season_length)
+        forecast = np.clip(forecast, 0.0, None)
+        actual = demand[:, origin : origin + horizon]
+        error = actual - forecast[:, : actual.shape[1]]
+        loss = np.abs(error) if criterion == "mae" else error**2
+        valid = ~np.isnan(loss)
+        usable = valid.any(axis=1) & spec.applicable(history, season_length)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            mean = np.where(valid, loss, 0.0).sum(axis=1) / valid.sum(axis=1)
+        total += np.where(usable, mean, 0.0)
+        count += usable
+        if origin == origins[0]:
+            latest_ok = usable
+    with np.errstate(invalid="ignore", divide="ignore"):
+        score = total / count
+    return np.where(latest_ok & (count > 0), score, np.inf)
+
+
+def _origins(periods: int, horizon: int, n_origins: int, step: int | None) -> list[int]:
+    step = step or max(1, (horizon + 1) // 2)
+    return [o for o in (periods - horizon - k * step for k in range(n_origins)) if o >= 1]
+
+
+def _validate(horizon: int, methods: Sequence[str], criterion: str) -> list[MethodSpec]:
+    if horizon < 1:
+        raise InputValueError(f"horizon must be at least 1, got {horizon}")
+    if criterion not in ("mae", "mse"):
+        raise InputValueError(f"criterion must be 'mae' or 'mse', got {criterion!r}")
+    if not methods:
+        raise InputValueError("at least one forecast method must be allowed")
+    return [get_method(name) for name in methods]
+
+
+def forecast_panel(
+    demand: FloatArray,
+    horizon: int,
+    *,
+    season_length: int = 1,
+    methods: Sequence[str] = DEFAULT_METHODS,
+    allowed: np.ndarray | None = None,
+    quantile_levels: Sequence[float] = (0.1, 0.5, 0.9),
+    n_origins: int = 3,
+    step: int | None = None,
+    criterion: str = "mae",
+    progress: Progress | None = None,
+) -> ForecastResult:
+    """Forecast every series with its best allowed method; quantiles included.
+
+    ``demand``: (n, T) right-aligned, NaN before each series starts. ``allowed``: optional
+    boolean (n, len(methods)) restricting methods per series (a segment's policy).
+    """
+    matrix = as_demand_matrix(demand)
+    specs = _validate(horizon, methods, criterion)
+    n, periods = matrix.shape
+    if allowed is not None and np.shape(allowed) != (n, len(specs)):
+        raise InputShapeError(f"allowed must have shape {(n, len(specs))}, got {np.shape(allowed)}")
+    origins = _origins(periods, horizon, n_origins, step)
+    scores = np.full((n, len(specs)), np.inf)
+    fits: list[MethodFit] = []
+    for index, spec in enumerate(specs):
+        if progress is not None:
+            progress(spec.name, index, len(specs))
+        fit = fit_method(spec, matrix, horizon, season_length)
+        fits.append(fit)
+        if origins:
+            scores[:, index] = backtest_errors(
+                spec, fit, matrix, horizon, season_length, origins, criterion
+            )
+        else:  # too short to backtest anywhere: fall back to the in-sample error
+            scores[:, index] = np.where(fit.applicable, 0.0, np.inf)
+        scores[~fit.applicable, index] = np.inf
+    if allowed is not None:
+        scores = np.where(np.asarray(allowed, dtype=bool), scores, np.inf)
+    return _assemble(matrix, horizon, specs, fits, scores, tuple(quantile_levels), season_length)
+
+
+def _assemble(
+    matrix: FloatArray,
+    horizon: int,
+    specs: list[MethodSpec],
+    fits: list[MethodFit],
+    scores: FloatArray,
+    levels: tuple[float, ...],
+    season_length: int,
+) -> ForecastResult:
+    n = matrix.shape[0]
+    choice = np.argmin(scores, axis=1)  # rows of all inf take the first allowed method
+    point = np.zeros((n, horizon))
+    quantiles = np.zeros((n, len(levels), horizon))
+    mixture = mixture_quantiles(matrix, horizon, levels)
+    for index, (spec, fit) in enumerate(zip(specs, fits, strict=True)):
+        rows = choice == index
+        if not rows.any():
+            continue
+        point[rows] = fit.forecast[rows]
+        if spec.intermittent:
+            quantiles[rows] = mixture[rows]
+        else:
+            params = {key: value[rows] for key, value in fit.params.items()}
+            factor = spec.variance_factor(params, horizon, season_length)
+            quantiles[rows] = residual_quantiles(
+                matrix[rows], fit.fitted[rows], fit.forecast[rows], factor, levels
+            )
+    empty = observation_count(matrix) == 0
+    point = np.clip(np.nan_to_num(point, nan=0.0), 0.0, None)
+    point[empty] = 0.0
+    quantiles = np.sort(np.clip(np.nan_to_num(quantiles, nan=0.0), 0.0, None), axis=1)
+    names = np.array([spec.name for spec in specs], dtype=object)[choice]
+    params = {fit.name: fit.params for fit in fits}
+    method_names = tuple(spec.name for spec in specs)
+    return ForecastResult(point, names, levels, quantiles, scores, method_names, params)
