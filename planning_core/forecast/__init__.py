@@ -1,0 +1,33 @@
+"""Vectorized forecasting over a demand matrix (series × periods)."""
+
+from planning_core.forecast.auto import DEFAULT_METHODS, ForecastResult, forecast_panel
+from planning_core.forecast.events import (
+    apply_uplift,
+    estimate_lift,
+    launch_curve,
+    launch_forecast,
+)
+from planning_core.forecast.fitting import MethodFit, fit_method
+from planning_core.forecast.hierarchy import Aggregate, aggregate_levels, reconcile
+from planning_core.forecast.methods import METHODS, MethodSpec, get_method
+from planning_core.forecast.panel import as_demand_matrix, right_align
+
+__all__ = [
+    "DEFAULT_METHODS",
+    "METHODS",
+    "Aggregate",
+    "ForecastResult",
+    "MethodFit",
+    "MethodSpec",
+    "aggregate_levels",
+    "apply_uplift",
+    "as_demand_matrix",
+    "estimate_lift",
+    "fit_method",
+    "forecast_panel",
+    "get_method",
+    "launch_curve",
+    "launch_forecast",
+    "reconcile",
+    "right_align",
+]

@@ -1,3 +1,4 @@
+# ruff: noqa: RUF002  (formulas use Greek letters and math signs)
 """Automatic per-series method selection by rolling-origin backtest, with quantiles.
 
 For each allowed method: optimize its parameters per series (``fitting``), then re-run it from

@@ -1,3 +1,4 @@
+# ruff: noqa: RUF002  (formulas use Greek letters and math signs)
 """Per-series parameter optimization by a vectorized grid search over one-step errors.
 
 For each grid point every series is run at once; each series keeps the point with the lowest

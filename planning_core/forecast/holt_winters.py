@@ -1,3 +1,4 @@
+# ruff: noqa: RUF002  (formulas use Greek letters and math signs)
 """Holt-Winters with damped trend, additive or multiplicative seasonality, vectorized.
 
 FPP3 §8.3 (Hyndman & Athanasopoulos), error-correction form with ŷ(t|t-1) = ℓ + φb + s(t−m)
@@ -34,7 +35,9 @@ def _initial_state(
     window = np.take_along_axis(demand, np.clip(columns, 0, periods - 1), axis=1)
     window[columns >= periods] = np.nan
     with np.errstate(invalid="ignore", divide="ignore"):
-        level = np.nanmean(np.where(np.isnan(window).all(axis=1)[:, None], 0.0, window), axis=1)
+        empty = np.asarray(np.isnan(window).all(axis=1))
+        filled = np.where(empty[:, None], 0.0, window)
+        level = np.asarray(np.nanmean(filled, axis=1), dtype=np.float64)
         deviation = window / level[:, None] if multiplicative else window - level[:, None]
     neutral = 1.0 if multiplicative else 0.0
     deviation = np.where(np.isfinite(deviation), deviation, neutral)

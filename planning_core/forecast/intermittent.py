@@ -1,3 +1,4 @@
+# ruff: noqa: RUF002  (formulas use Greek letters and math signs)
 """Intermittent-demand methods: Croston, SBA, TSB and ADIDA, vectorized over series.
 
 - Croston (1972): smooth the non-zero demand size z and the inter-demand interval p only in

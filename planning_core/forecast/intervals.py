@@ -1,3 +1,4 @@
+# ruff: noqa: RUF002  (formulas use Greek letters and math signs)
 """Prediction quantiles per series: empirical residual quantiles, or an empirical mixture
 for intermittent demand.
 

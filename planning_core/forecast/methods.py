@@ -1,3 +1,4 @@
+# ruff: noqa: RUF002  (formulas use Greek letters and math signs)
 """The registry of forecast methods: kernel, parameter grid, applicability, variance growth.
 
 Every kernel has the signature ``kernel(demand, horizon, params, season_length) ->

@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001, RUF002  (formulas use Greek letters and math signs)
 """The demand panel: a float matrix (series × periods), NaN before a series starts.
 
 Series of different lengths share one matrix by being *right-aligned*: every row ends at the
@@ -55,7 +56,7 @@ def first_valid_index(matrix: FloatArray) -> IntArray:
     valid = ~np.isnan(matrix)
     first = np.argmax(valid, axis=1).astype(np.int64)
     first[~valid.any(axis=1)] = matrix.shape[1]
-    return first
+    return np.asarray(first, dtype=np.int64)
 
 
 def observation_count(matrix: FloatArray) -> IntArray:

@@ -1,3 +1,4 @@
+# ruff: noqa: RUF002  (formulas use Greek letters and math signs)
 """Exponential smoothing without seasonality: SES and damped Holt, vectorized over series.
 
 Error-correction form of FPP3 §8.1–8.2 (Hyndman & Athanasopoulos):
