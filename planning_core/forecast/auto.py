@@ -116,7 +116,31 @@ def forecast_panel(
     if allowed is not None and np.shape(allowed) != (n, len(specs)):
         raise InputShapeError(f"allowed must have shape {(n, len(specs))}, got {np.shape(allowed)}")
     origins = _origins(periods, horizon, n_origins, step)
-    scores = np.full((n, len(specs)), np.inf)
+    # Degenerate series (huge or tiny values) may overflow in some method; such a method gets
+    # a non-finite score or forecast below and is simply not chosen for that series.
+    with np.errstate(all="ignore"):
+        scores, fits = _score_methods(
+            matrix, horizon, specs, season_length, origins, criterion, progress
+        )
+    if allowed is not None:
+        scores = np.where(np.asarray(allowed, dtype=bool), scores, np.inf)
+    with np.errstate(all="ignore"):
+        return _assemble(
+            matrix, horizon, specs, fits, scores, tuple(quantile_levels), season_length
+        )
+
+
+def _score_methods(
+    matrix: FloatArray,
+    horizon: int,
+    specs: list[MethodSpec],
+    season_length: int,
+    origins: list[int],
+    criterion: str,
+    progress: Progress | None,
+) -> tuple[FloatArray, list[MethodFit]]:
+    """Fit every method and score it per series by backtest (inf where it does not apply)."""
+    scores = np.full((matrix.shape[0], len(specs)), np.inf)
     fits: list[MethodFit] = []
     for index, spec in enumerate(specs):
         if progress is not None:
@@ -129,10 +153,9 @@ def forecast_panel(
             )
         else:  # too short to backtest anywhere: fall back to the in-sample error
             scores[:, index] = np.where(fit.applicable, 0.0, np.inf)
-        scores[~fit.applicable, index] = np.inf
-    if allowed is not None:
-        scores = np.where(np.asarray(allowed, dtype=bool), scores, np.inf)
-    return _assemble(matrix, horizon, specs, fits, scores, tuple(quantile_levels), season_length)
+        unusable = ~fit.applicable | ~np.isfinite(fit.forecast).all(axis=1)
+        scores[unusable, index] = np.inf
+    return scores, fits
 
 
 def _assemble(
@@ -163,9 +186,10 @@ def _assemble(
                 matrix[rows], fit.fitted[rows], fit.forecast[rows], factor, levels
             )
     empty = observation_count(matrix) == 0
-    point = np.clip(np.nan_to_num(point, nan=0.0), 0.0, None)
+    point = np.clip(np.where(np.isfinite(point), point, 0.0), 0.0, None)
     point[empty] = 0.0
-    quantiles = np.sort(np.clip(np.nan_to_num(quantiles, nan=0.0), 0.0, None), axis=1)
+    quantiles = np.where(np.isfinite(quantiles), quantiles, point[:, None, :])
+    quantiles = np.sort(np.clip(quantiles, 0.0, None), axis=1)
     names = np.array([spec.name for spec in specs], dtype=object)[choice]
     params = {fit.name: fit.params for fit in fits}
     method_names = tuple(spec.name for spec in specs)
