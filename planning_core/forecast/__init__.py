@@ -1,4 +1,4 @@
-"""Vectorized forecasting over a demand matrix (series × periods)."""
+"""Vectorized forecasting over a demand matrix (series x periods)."""
 
 from planning_core.forecast.auto import DEFAULT_METHODS, ForecastResult, forecast_panel
 from planning_core.forecast.events import (
