@@ -14,7 +14,7 @@ below s) with a random lead time; then demand is served or backordered. Reported
 Lead times: gamma with the given mean and σ, in whole periods by stochastic rounding
 (a skewed lead time is exactly where the normal formula misses). Demand: gamma with the given
 mean and σ, or bootstrap draws from the item's history. Optional ``lead_time_factor`` and
-``capacity`` arrays per period model a disruption (see ``planning_core.risk``).
+``capacity`` arrays (items × periods) model a disruption (see ``planning_core.risk``).
 """
 
 from __future__ import annotations
@@ -162,7 +162,7 @@ def _run(
             order = np.where(placing, multiples * setup.qty, 0.0)
         if capacity is not None:
             order = np.minimum(order, np.repeat(np.asarray(capacity)[:, t], setup.reps))
-        stretch = 1.0 if lead_time_factor is None else float(lead_time_factor[t])
+        stretch = 1.0 if lead_time_factor is None else np.repeat(lead_time_factor[:, t], setup.reps)
         lead = _whole_periods(rng, _gamma(rng, setup.lt_mean * stretch, setup.lt_sd * stretch))
         arrive = np.clip(t + np.maximum(lead, 1), 0, horizon_cap - 1)
         arrivals[index, arrive] += order
