@@ -131,7 +131,7 @@ def _reasons(frame: pd.DataFrame, t: SegmentationThresholds) -> list[str]:
 
 def classify_items(
     demand: FloatArray,
-    item_ids: Sequence[object],
+    item_ids: Sequence[object] | np.ndarray,
     *,
     unit_margin: FloatArray | None = None,
     thresholds: SegmentationThresholds | None = None,
