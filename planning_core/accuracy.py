@@ -27,7 +27,7 @@ def _pair(actual: FloatArray, forecast: FloatArray) -> tuple[FloatArray, FloatAr
 def wape(actual: FloatArray, forecast: FloatArray) -> FloatArray:
     """Σ|y − f| / Σ|y| per row (NaN when Σ|y| = 0)."""
     y, f = _pair(actual, forecast)
-    with np.errstate(invalid="ignore", divide="ignore"):
+    with np.errstate(all="ignore"):
         den = np.nansum(np.abs(y), axis=1)
         return np.where(den > 0, np.nansum(np.abs(y - f), axis=1) / den, np.nan)
 
@@ -36,7 +36,7 @@ def mape(actual: FloatArray, forecast: FloatArray) -> FloatArray:
     """Mean |y − f| / |y| over non-zero actuals per row (NaN if none)."""
     y, f = _pair(actual, forecast)
     usable = ~np.isnan(y) & (y != 0)
-    with np.errstate(invalid="ignore", divide="ignore"):
+    with np.errstate(all="ignore"):
         ratio = np.where(usable, np.abs(y - f) / np.where(usable, np.abs(y), 1.0), 0.0)
         return np.where(usable.any(axis=1), ratio.sum(axis=1) / usable.sum(axis=1), np.nan)
 
@@ -44,7 +44,7 @@ def mape(actual: FloatArray, forecast: FloatArray) -> FloatArray:
 def bias(actual: FloatArray, forecast: FloatArray) -> FloatArray:
     """Σ(f − y) / Σ|y| per row."""
     y, f = _pair(actual, forecast)
-    with np.errstate(invalid="ignore", divide="ignore"):
+    with np.errstate(all="ignore"):
         den = np.nansum(np.abs(y), axis=1)
         return np.where(den > 0, np.nansum(f - y, axis=1) / den, np.nan)
 
@@ -56,7 +56,7 @@ def mase(
     y, f = _pair(actual, forecast)
     past = np.atleast_2d(np.asarray(history, dtype=np.float64))
     m = max(int(season_length), 1)
-    with np.errstate(invalid="ignore", divide="ignore"):
+    with np.errstate(all="ignore"):
         scale = (
             np.nanmean(np.abs(past[:, m:] - past[:, :-m]), axis=1)
             if past.shape[1] > m

@@ -97,7 +97,7 @@ def forecast_exceptions(
     limit = f["segment_id"].map(lambda s: thresholds.get(s, default)).astype(float)
     records: list[dict[str, object]] = []
     for kind in ("stat", "commit"):
-        with np.errstate(invalid="ignore", divide="ignore"):
+        with np.errstate(all="ignore"):
             gap = (f[kind] - f["consensus"]).abs() / f["consensus"].where(f["consensus"] > 0)
         gap = gap.where(f["consensus"] > 0, np.where(f[kind] > 0, np.inf, 0.0))
         hit = f[kind].notna() & (gap > limit)

@@ -29,7 +29,7 @@ def suggest_service_level(
     """α* = 1 − h R / b, clipped to [0.5, 0.999] (h per unit-period, b per unit short)."""
     h = np.asarray(holding_cost, dtype=np.float64)
     b = np.asarray(shortage_cost, dtype=np.float64)
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(all="ignore"):
         alpha = 1.0 - h * review_period / b
     return np.asarray(np.clip(np.nan_to_num(alpha, nan=0.5), 0.5, 0.999), dtype=np.float64)
 

@@ -39,7 +39,7 @@ def seasonal_sigma(
     seen = np.zeros((n, m))
     np.add.at(sums.T, position, squares.T)
     np.add.at(seen.T, position, counts.T)
-    with np.errstate(invalid="ignore", divide="ignore"):
+    with np.errstate(all="ignore"):
         overall = np.sqrt(squares.sum(axis=1) / np.maximum(counts.sum(axis=1), 1))
         by_position = np.where(
             seen >= min_count, np.sqrt(sums / np.maximum(seen, 1)), overall[:, None]

@@ -61,7 +61,7 @@ def safety_stock(
         if ((beta <= 0) | (beta >= 1)).any():
             raise InputValueError("fill rate must be strictly between 0 and 1")
         qty = np.asarray(replenishment_qty, dtype=np.float64)
-        with np.errstate(divide="ignore", invalid="ignore"):
+        with np.errstate(all="ignore"):
             loss = np.where(sigma > 0, (1 - beta) * qty / np.where(sigma > 0, sigma, 1.0), 1.0)
         k = inverse_normal_loss(np.maximum(loss, 1e-12))
     else:

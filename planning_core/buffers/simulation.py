@@ -42,7 +42,7 @@ class SimulationReport:
 
 def _gamma(rng: np.random.Generator, mean: FloatArray, sd: FloatArray) -> FloatArray:
     """Gamma draws with the given mean and σ (σ = 0 returns the mean)."""
-    with np.errstate(invalid="ignore", divide="ignore"):
+    with np.errstate(all="ignore"):
         shape = np.where(sd > 0, (mean / np.where(sd > 0, sd, 1.0)) ** 2, 1.0)
         scale = np.where(mean > 0, sd**2 / np.where(mean > 0, mean, 1.0), 0.0)
     draws = rng.gamma(np.maximum(shape, 1e-9), 1.0, size=mean.shape) * scale
@@ -105,7 +105,7 @@ def simulate_policy(
     stats = _run(setup, review, max(int(review_period), 1), history, periods, warmup, rng,
                  lead_time_factor, capacity)  # fmt: skip
     cycles, stockout_cycles, demanded, short, on_hand, out_periods = stats
-    with np.errstate(invalid="ignore", divide="ignore"):
+    with np.errstate(all="ignore"):
         cycle = 1.0 - stockout_cycles / np.maximum(cycles, 1)
         fill = np.where(demanded > 0, 1.0 - short / demanded, 1.0)
     measured = periods - warmup

@@ -66,13 +66,13 @@ def backtest_errors(
         loss = np.abs(error) if criterion == "mae" else error**2
         valid = ~np.isnan(loss)
         usable = valid.any(axis=1) & spec.applicable(history, season_length)
-        with np.errstate(invalid="ignore", divide="ignore"):
+        with np.errstate(all="ignore"):
             mean = np.where(valid, loss, 0.0).sum(axis=1) / valid.sum(axis=1)
         total += np.where(usable, mean, 0.0)
         count += usable
         if origin == origins[0]:
             latest_ok = usable
-    with np.errstate(invalid="ignore", divide="ignore"):
+    with np.errstate(all="ignore"):
         score = total / count
     return np.where(latest_ok & (count > 0), score, np.inf)
 

@@ -50,7 +50,7 @@ def estimate_lift(demand: FloatArray, promoted: np.ndarray) -> FloatArray:
     seen = ~np.isnan(matrix)
     values = np.where(seen, matrix, 0.0)
     promo_n, base_n = (seen & flags).sum(axis=1), (seen & ~flags).sum(axis=1)
-    with np.errstate(invalid="ignore", divide="ignore"):
+    with np.errstate(all="ignore"):
         promo = (values * flags).sum(axis=1) / promo_n
         base = (values * ~flags).sum(axis=1) / base_n
         lift = promo / base

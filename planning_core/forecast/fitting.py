@@ -40,7 +40,7 @@ def one_step_mse(demand: FloatArray, fitted: FloatArray, axis: int = 1) -> Float
     valid = ~np.isnan(error)
     count = valid.sum(axis=axis)
     np.copyto(error, 0.0, where=~valid)
-    with np.errstate(invalid="ignore", divide="ignore"):
+    with np.errstate(all="ignore"):
         mse = np.einsum("ij,ij->j" if axis == 0 else "ij,ij->i", error, error) / count
     return np.where(count > 0, mse, np.inf)
 

@@ -68,7 +68,7 @@ def aggregate_levels(
 def _proportional(bottom: FloatArray, codes: np.ndarray, target: FloatArray) -> FloatArray:
     totals = _group_sum(bottom, codes, target.shape[0])
     members = np.bincount(codes, minlength=target.shape[0]).astype(np.float64)
-    with np.errstate(invalid="ignore", divide="ignore"):
+    with np.errstate(all="ignore"):
         share = np.where(totals[codes] > 0, bottom / totals[codes], 1.0 / members[codes][:, None])
     return np.asarray(share * target[codes], dtype=np.float64)
 

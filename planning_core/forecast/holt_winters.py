@@ -34,7 +34,7 @@ def _initial_state(
     columns = start[:, None] + np.arange(m)[None, :]
     window = np.take_along_axis(demand, np.clip(columns, 0, periods - 1), axis=1)
     window[columns >= periods] = np.nan
-    with np.errstate(invalid="ignore", divide="ignore"):
+    with np.errstate(all="ignore"):
         empty = np.asarray(np.isnan(window).all(axis=1))
         filled = np.where(empty[:, None], 0.0, window)
         level = np.asarray(np.nanmean(filled, axis=1), dtype=np.float64)
@@ -63,7 +63,7 @@ def _run(
     observed[np.arange(periods)[:, None] < begin[None, :]] = 0.0
     trend = np.zeros(n)
     fitted = np.empty_like(values)
-    with np.errstate(invalid="ignore", divide="ignore"):
+    with np.errstate(all="ignore"):
         for t in range(periods):
             s = seasonal[t % m]
             base = level + phi * trend

@@ -78,7 +78,7 @@ def _croston_like(
     alpha_interval = params.get("alpha_interval", alpha_size)
     fitted, size, interval = _croston_states(demand, alpha_size, alpha_interval)
     factor = 1.0 - alpha_interval / 2.0 if debias else np.ones_like(alpha_size)
-    with np.errstate(invalid="ignore", divide="ignore"):
+    with np.errstate(all="ignore"):
         last = np.nan_to_num(size / interval, nan=0.0) * factor
     fitted = fitted * factor[:, None]
     no_data = observation_count(demand) == 0
@@ -130,7 +130,7 @@ def aggregation_level(demand: FloatArray) -> np.ndarray:
     """ADIDA bucket size per series: the mean inter-demand interval, rounded, at least 1."""
     observed = observation_count(demand)
     nonzero = (np.nan_to_num(demand, nan=0.0) > 0).sum(axis=1)
-    with np.errstate(invalid="ignore", divide="ignore"):
+    with np.errstate(all="ignore"):
         interval = np.where(nonzero > 0, observed / np.maximum(nonzero, 1), 1.0)
     return np.clip(np.rint(interval), 1, max(demand.shape[1] // 2, 1)).astype(np.int64)
 

@@ -68,12 +68,12 @@ def mixture_quantiles(
     observed = ~np.isnan(demand)
     recent_mask = np.cumsum(observed[:, ::-1], axis=1)[:, ::-1] <= recent
     window = observed & recent_mask
-    with np.errstate(invalid="ignore", divide="ignore"):
+    with np.errstate(all="ignore"):
         prob = ((demand > 0) & window).sum(axis=1) / np.maximum(window.sum(axis=1), 1)
     sizes = np.where(demand > 0, demand, np.nan)
     taus = np.asarray(levels, dtype=np.float64)[None, :]
     zero_mass = 1.0 - prob[:, None]
-    with np.errstate(invalid="ignore", divide="ignore"):
+    with np.errstate(all="ignore"):
         conditional = np.clip((taus - zero_mass) / np.where(prob > 0, prob, 1.0)[:, None], 0, 1)
     size_q = row_quantiles(sizes, conditional)
     values = np.where(taus <= zero_mass, 0.0, size_q)

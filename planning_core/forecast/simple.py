@@ -65,7 +65,7 @@ def moving_average(
     starts = np.clip(ends - window[:, None], 0, None)
     sums = cum_values[:, 1:] - np.take_along_axis(cum_values, starts, axis=1)
     used = cum_counts[:, 1:] - np.take_along_axis(cum_counts, starts, axis=1)
-    with np.errstate(invalid="ignore", divide="ignore"):
+    with np.errstate(all="ignore"):
         means = np.where(used > 0, sums / np.where(used > 0, used, 1.0), np.nan)
     fitted = np.full_like(demand, np.nan)
     fitted[:, 1:] = means[:, :-1]

@@ -30,7 +30,7 @@ def allocate_supply(
     for level in np.unique(ranks):
         rows = ranks == level
         class_need = need[rows].sum(axis=0)
-        with np.errstate(invalid="ignore", divide="ignore"):
+        with np.errstate(all="ignore"):
             share = np.where(
                 class_need > 0,
                 np.minimum(1.0, remaining / np.where(class_need > 0, class_need, 1.0)),

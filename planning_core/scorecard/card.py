@@ -135,7 +135,7 @@ def _rank_and_judge(card: pd.DataFrame, cfg: ScorecardConfig) -> pd.DataFrame:
     names = [m for m in cfg.weights if m in card.columns]
     values = card[names].astype(float).to_numpy()
     weights = np.array([cfg.weights[m] for m in names])[None, :] * ~np.isnan(values)
-    with np.errstate(invalid="ignore", divide="ignore"):
+    with np.errstate(all="ignore"):
         card["score"] = np.nansum(np.nan_to_num(values) * weights, axis=1) / weights.sum(axis=1)
     peers = card.groupby(["segment_id", "period"])["score"]
     card["rank"] = peers.rank(ascending=False, method="min")

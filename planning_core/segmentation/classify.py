@@ -56,7 +56,7 @@ def band_class(
 
 def _near(values: FloatArray, bounds: Sequence[float], margin: float) -> np.ndarray:
     edges = np.asarray(bounds, dtype=np.float64)[None, :]
-    with np.errstate(invalid="ignore", divide="ignore"):
+    with np.errstate(all="ignore"):
         distance = np.abs(values[:, None] - edges) / np.abs(edges)
     return np.asarray((distance <= margin).any(axis=1))
 

@@ -33,7 +33,7 @@ def demand_cv(demand: FloatArray) -> FloatArray:
     """CV = σ/μ of per-period demand over observed periods (population σ); inf if μ = 0."""
     mean = np.nanmean(np.where(observation_count(demand)[:, None] > 0, demand, 0.0), axis=1)
     spread = np.nanstd(np.where(observation_count(demand)[:, None] > 0, demand, 0.0), axis=1)
-    with np.errstate(invalid="ignore", divide="ignore"):
+    with np.errstate(all="ignore"):
         return np.where(mean > 0, spread / np.where(mean > 0, mean, 1.0), np.inf)
 
 
@@ -45,7 +45,7 @@ def adi_cv2(demand: FloatArray) -> tuple[FloatArray, FloatArray]:
     observed = observation_count(demand).astype(np.float64)
     sizes = np.where(demand > 0, demand, np.nan)
     nonzero = (~np.isnan(sizes)).sum(axis=1)
-    with np.errstate(invalid="ignore", divide="ignore"):
+    with np.errstate(all="ignore"):
         adi = np.where(nonzero > 0, observed / np.maximum(nonzero, 1), np.inf)
         mean = np.nansum(sizes, axis=1) / np.maximum(nonzero, 1)
         var = np.nansum((sizes - mean[:, None]) ** 2, axis=1) / np.maximum(nonzero, 1)
@@ -57,7 +57,7 @@ def recent_ratio(demand: FloatArray, window: int) -> FloatArray:
     """Mean of the last ``window`` periods over the mean of the ``window`` before; NaN if none."""
     recent = demand[:, -window:]
     previous = demand[:, -2 * window : -window] if demand.shape[1] > window else demand[:, :0]
-    with np.errstate(invalid="ignore", divide="ignore"):
+    with np.errstate(all="ignore"):
         blank = np.asarray(np.isnan(recent).all(axis=1))
         last = np.nanmean(np.where(blank[:, None], 0.0, recent), axis=1)
         if previous.shape[1] == 0:
