@@ -10,6 +10,12 @@ not a candidate for that series. Parameters are chosen once on the full history,
 backtest re-runs the states, not the grid search (a mild look-ahead accepted to keep one grid
 search per method).
 
+Default policy by demand pattern (``policy="pattern"``): when no ``allowed`` mask is given,
+series with an average demand interval ADI ≥ 1.32 (intermittent or lumpy, Syntetos & Boylan
+2005) choose among the intermittent methods (Croston, SBA, TSB, ADIDA) and the others among the
+continuous methods. Fewer candidates means less selection noise; ``policy="all"`` lets every
+method compete.
+
 Forecasts and quantiles are clipped at zero: demand is never negative.
 """
 
@@ -82,9 +88,27 @@ def _origins(periods: int, horizon: int, n_origins: int, step: int | None) -> li
     return [o for o in (periods - horizon - k * step for k in range(n_origins)) if o >= 1]
 
 
-def _validate(horizon: int, methods: Sequence[str], criterion: str) -> list[MethodSpec]:
+def _pattern_policy(matrix: FloatArray, specs: list[MethodSpec]) -> np.ndarray:
+    """Intermittent methods for series with ADI ≥ 1.32, the others elsewhere.
+
+    A series whose pattern leaves no candidate in ``specs`` may use every method.
+    """
+    observed = observation_count(matrix)
+    demand_periods = (np.nan_to_num(matrix, nan=0.0) > 0).sum(axis=1)
+    sparse = observed >= 1.32 * np.maximum(demand_periods, 1)
+    kinds = np.array([spec.intermittent for spec in specs])
+    mask = np.where(sparse[:, None], kinds[None, :], ~kinds[None, :])
+    usable = np.asarray(mask.any(axis=1))
+    return np.where(usable[:, None], mask, True)
+
+
+def _validate(
+    horizon: int, methods: Sequence[str], criterion: str, policy: str
+) -> list[MethodSpec]:
     if horizon < 1:
         raise InputValueError(f"horizon must be at least 1, got {horizon}")
+    if policy not in ("pattern", "all"):
+        raise InputValueError(f"policy must be 'pattern' or 'all', got {policy!r}")
     if criterion not in ("mae", "mse"):
         raise InputValueError(f"criterion must be 'mae' or 'mse', got {criterion!r}")
     if not methods:
@@ -100,9 +124,10 @@ def forecast_panel(
     methods: Sequence[str] = DEFAULT_METHODS,
     allowed: np.ndarray | None = None,
     quantile_levels: Sequence[float] = (0.1, 0.5, 0.9),
-    n_origins: int = 3,
+    n_origins: int = 4,
     step: int | None = None,
     criterion: str = "mae",
+    policy: str = "pattern",
     progress: Progress | None = None,
 ) -> ForecastResult:
     """Forecast every series with its best allowed method; quantiles included.
@@ -111,7 +136,7 @@ def forecast_panel(
     boolean (n, len(methods)) restricting methods per series (a segment's policy).
     """
     matrix = as_demand_matrix(demand)
-    specs = _validate(horizon, methods, criterion)
+    specs = _validate(horizon, methods, criterion, policy)
     n, periods = matrix.shape
     if allowed is not None and np.shape(allowed) != (n, len(specs)):
         raise InputShapeError(f"allowed must have shape {(n, len(specs))}, got {np.shape(allowed)}")
@@ -122,6 +147,8 @@ def forecast_panel(
         scores, fits = _score_methods(
             matrix, horizon, specs, season_length, origins, criterion, progress
         )
+    if allowed is None and policy == "pattern":
+        allowed = _pattern_policy(matrix, specs)
     if allowed is not None:
         scores = np.where(np.asarray(allowed, dtype=bool), scores, np.inf)
     with np.errstate(all="ignore"):
