@@ -22,7 +22,7 @@ Forecasts and quantiles are clipped at zero: demand is never negative.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -173,7 +173,9 @@ def _score_methods(
         if progress is not None:
             progress(spec.name, index, len(specs))
         fit = fit_method(spec, matrix, horizon, season_length)
-        fits.append(fit)
+        # keep params and forecasts only: fitted values are re-run for the chosen rows later,
+        # so memory stays O(n·T) rather than O(methods·n·T)
+        fits.append(replace(fit, fitted=np.empty((0, 0))))
         if origins:
             scores[:, index] = backtest_errors(
                 spec, fit, matrix, horizon, season_length, origins, criterion
@@ -208,9 +210,10 @@ def _assemble(
             quantiles[rows] = mixture[rows]
         else:
             params = {key: value[rows] for key, value in fit.params.items()}
+            fitted, _ = spec.kernel(matrix[rows], 1, params, season_length)
             factor = spec.variance_factor(params, horizon, season_length)
             quantiles[rows] = residual_quantiles(
-                matrix[rows], fit.fitted[rows], fit.forecast[rows], factor, levels
+                matrix[rows], fitted, fit.forecast[rows], factor, levels
             )
     empty = observation_count(matrix) == 0
     point = np.clip(np.where(np.isfinite(point), point, 0.0), 0.0, None)
