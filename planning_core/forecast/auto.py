@@ -10,6 +10,10 @@ not a candidate for that series. Parameters are chosen once on the full history,
 backtest re-runs the states, not the grid search (a mild look-ahead accepted to keep one grid
 search per method).
 
+When the backtest cannot tell methods apart, the robust choice wins: ``prefer`` (default the
+equal-weight combination of SES, damped Holt and moving average) is taken whenever its error is
+within ``prefer_tolerance`` (relative) of the best candidate's.
+
 Default policy by demand pattern (``policy="pattern"``): when no ``allowed`` mask is given,
 series with an average demand interval ADI ≥ 1.32 (intermittent or lumpy, Syntetos & Boylan
 2005) choose among the intermittent methods (Croston, SBA, TSB, ADIDA) and the others among the
@@ -88,6 +92,15 @@ def _origins(periods: int, horizon: int, n_origins: int, step: int | None) -> li
     return [o for o in (periods - horizon - k * step for k in range(n_origins)) if o >= 1]
 
 
+def _favour(scores: FloatArray, index: int, tolerance: float) -> FloatArray:
+    """Scores where the preferred method wins rows it is within ``tolerance`` of the best."""
+    best = scores.min(axis=1)
+    close = np.isfinite(scores[:, index]) & (scores[:, index] <= best * (1 + tolerance))
+    adjusted = scores.copy()
+    adjusted[close, index] = -np.inf  # argmin picks it; the reported scores stay true
+    return adjusted
+
+
 def _pattern_policy(matrix: FloatArray, specs: list[MethodSpec]) -> np.ndarray:
     """Intermittent methods for series with ADI ≥ 1.32, the others elsewhere.
 
@@ -128,6 +141,8 @@ def forecast_panel(
     step: int | None = None,
     criterion: str = "mae",
     policy: str = "pattern",
+    prefer: str | None = "combination",
+    prefer_tolerance: float = 0.1,
     progress: Progress | None = None,
 ) -> ForecastResult:
     """Forecast every series with its best allowed method; quantiles included.
@@ -151,9 +166,16 @@ def forecast_panel(
         allowed = _pattern_policy(matrix, specs)
     if allowed is not None:
         scores = np.where(np.asarray(allowed, dtype=bool), scores, np.inf)
+    ranking = scores
+    if prefer is not None and prefer in methods:
+        ranking = _favour(scores, list(methods).index(prefer), prefer_tolerance)
+    if allowed is not None:  # a row no method could be scored on takes its first allowed one
+        unscored = np.isposinf(ranking) & np.asarray(allowed, dtype=bool)
+        ranking = np.where(unscored, np.finfo(np.float64).max, ranking)
+    choice = np.argmin(ranking, axis=1)
     with np.errstate(all="ignore"):
         return _assemble(
-            matrix, horizon, specs, fits, scores, tuple(quantile_levels), season_length
+            matrix, horizon, specs, fits, scores, choice, tuple(quantile_levels), season_length
         )
 
 
@@ -172,7 +194,8 @@ def _score_methods(
     for index, spec in enumerate(specs):
         if progress is not None:
             progress(spec.name, index, len(specs))
-        fit = fit_method(spec, matrix, horizon, season_length)
+        known = {done.name: done.params for done in fits}
+        fit = fit_method(spec, matrix, horizon, season_length, known)
         # keep params and forecasts only: fitted values are re-run for the chosen rows later,
         # so memory stays O(n·T) rather than O(methods·n·T)
         fits.append(replace(fit, fitted=np.empty((0, 0))))
@@ -193,11 +216,11 @@ def _assemble(
     specs: list[MethodSpec],
     fits: list[MethodFit],
     scores: FloatArray,
+    choice: np.ndarray,
     levels: tuple[float, ...],
     season_length: int,
 ) -> ForecastResult:
     n = matrix.shape[0]
-    choice = np.argmin(scores, axis=1)  # rows of all inf take the first allowed method
     point = np.zeros((n, horizon))
     quantiles = np.zeros((n, len(levels), horizon))
     mixture = mixture_quantiles(matrix, horizon, levels)

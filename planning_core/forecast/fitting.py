@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from planning_core.forecast.methods import MethodSpec
+from planning_core.forecast.methods import MethodSpec, get_method
 from planning_core.forecast.panel import FloatArray
 
 __all__ = ["MethodFit", "fit_method", "one_step_mse"]
@@ -67,9 +67,27 @@ def optimize_params(
     return best
 
 
-def fit_method(spec: MethodSpec, demand: FloatArray, horizon: int, season_length: int) -> MethodFit:
-    """Optimize the parameters per series, then run the method once with them."""
-    params = optimize_params(spec, demand, season_length)
+def fit_method(
+    spec: MethodSpec,
+    demand: FloatArray,
+    horizon: int,
+    season_length: int,
+    known: dict[str, dict[str, FloatArray]] | None = None,
+) -> MethodFit:
+    """Optimize the parameters per series, then run the method once with them.
+
+    A combination takes its members' parameters, from ``known`` (name -> params) when they
+    were fitted already, else by optimizing each member.
+    """
+    if spec.members:
+        params: dict[str, FloatArray] = {}
+        for name in spec.members:
+            own = (known or {}).get(name) or optimize_params(
+                get_method(name), demand, season_length
+            )
+            params.update({f"{name}.{key}": value for key, value in own.items()})
+    else:
+        params = optimize_params(spec, demand, season_length)
     fitted, forecast = spec.kernel(demand, horizon, params, season_length)
     applicable = spec.applicable(demand, season_length)
     return MethodFit(spec.name, params, fitted, forecast, applicable)

@@ -25,7 +25,7 @@ from planning_core.forecast.panel import FloatArray, observation_count
 from planning_core.forecast.simple import moving_average, naive, seasonal_naive
 from planning_core.forecast.smoothing import holt_damped, ses
 
-__all__ = ["METHODS", "MethodSpec", "get_method"]
+__all__ = ["COMBINATION_MEMBERS", "METHODS", "MethodSpec", "combination", "get_method"]
 
 Kernel = Callable[[FloatArray, int, Mapping[str, FloatArray], int], tuple[FloatArray, FloatArray]]
 Grid = list[dict[str, float]]
@@ -105,6 +105,35 @@ def _positive_seasons(demand: FloatArray, season_length: int) -> np.ndarray:
     return np.asarray(_seasons_to_fit(demand, season_length) & positive)
 
 
+COMBINATION_MEMBERS = ("ses", "holt_damped", "moving_average")
+
+
+def combination(
+    demand: FloatArray, horizon: int, params: Mapping[str, FloatArray], season_length: int
+) -> tuple[FloatArray, FloatArray]:
+    """Equal-weight mean of SES, damped Holt and moving average, each with its own parameters.
+
+    ``params`` keys are prefixed by the member name (``ses.alpha``). Combining forecasts is
+    robust where selecting one is noisy (Clemen 1989, *IJF* 5(4); the M-competitions).
+    """
+    fitted_sum = np.zeros(demand.shape)
+    forecast_sum = np.zeros((demand.shape[0], horizon))
+    for name in COMBINATION_MEMBERS:
+        prefix = f"{name}."
+        own = {key[len(prefix) :]: value for key, value in params.items() if key.startswith(prefix)}
+        fitted, forecast = METHODS[name].kernel(demand, horizon, own, season_length)
+        fitted_sum = fitted_sum + fitted
+        forecast_sum = forecast_sum + forecast
+    size = len(COMBINATION_MEMBERS)
+    return fitted_sum / size, forecast_sum / size
+
+
+def _combination_level(
+    params: Mapping[str, FloatArray], horizon: int, season_length: int
+) -> FloatArray:
+    return _level({"alpha": params["ses.alpha"]}, horizon, season_length)
+
+
 @dataclass(frozen=True)
 class MethodSpec:
     """A forecast method: its kernel, its parameter grid and how its variance grows."""
@@ -115,6 +144,7 @@ class MethodSpec:
     applicable: Applicability
     variance_factor: VarianceFactor
     intermittent: bool = False
+    members: tuple[str, ...] = ()  # a combination: parameters come from these methods
 
 
 _ALPHAS = (0.05, 0.1, 0.2, 0.3, 0.5)
@@ -181,6 +211,14 @@ METHODS: dict[str, MethodSpec] = {
             intermittent=True,
         ),
         MethodSpec("adida", adida, _grid(alpha=_ALPHAS), _any_history, _level, intermittent=True),
+        MethodSpec(
+            "combination",
+            combination,
+            [{}],
+            _two_points,
+            _combination_level,
+            members=COMBINATION_MEMBERS,
+        ),
     )
 }
 

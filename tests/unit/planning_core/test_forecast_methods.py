@@ -80,9 +80,22 @@ def test_kernels_accept_series_of_different_lengths() -> None:
     y = np.array([[np.nan] * 30 + [5.0] * 30, [3.0] * 60])
     for name, spec in METHODS.items():
         params = {key: np.full(2, value) for key, value in spec.grid[0].items()}
+        for member in spec.members:  # a combination carries its members' parameters
+            grid = METHODS[member].grid[0]
+            params.update({f"{member}.{key}": np.full(2, value) for key, value in grid.items()})
         _, forecast = spec.kernel(y, 4, params, 12)
         assert forecast.shape == (2, 4), name
         # SBA deflates by design: (1 - alpha_interval / 2)
         factor = 1.0 - spec.grid[0].get("alpha_interval", 0.0) / 2 if name == "sba" else 1.0
         np.testing.assert_allclose(forecast[1], 3.0 * factor, err_msg=name)
         np.testing.assert_allclose(forecast[0], 5.0 * factor, err_msg=name)
+
+
+def test_combination_is_the_mean_of_its_members() -> None:
+    y = np.array([[3.0, 5.0, 4.0, 6.0, 5.0, 7.0, 6.0, 8.0]])
+    own = {"ses": {"alpha": one(0.3)}, "holt_damped": {"alpha": one(0.3), "beta": one(0.1),
+           "phi": one(0.9)}, "moving_average": {"window": one(3)}}  # fmt: skip
+    params = {f"{m}.{k}": v for m, p in own.items() for k, v in p.items()}
+    _, combined = get_method("combination").kernel(y, 2, params, 1)
+    parts = [get_method(m).kernel(y, 2, p, 1)[1] for m, p in own.items()]
+    np.testing.assert_allclose(combined, np.mean(parts, axis=0))
