@@ -26,7 +26,7 @@ Forecasts and quantiles are clipped at zero: demand is never negative.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -158,12 +158,13 @@ def forecast_panel(
     origins = _origins(periods, horizon, n_origins, step)
     # Degenerate series (huge or tiny values) may overflow in some method; such a method gets
     # a non-finite score or forecast below and is simply not chosen for that series.
-    with np.errstate(all="ignore"):
-        scores, fits = _score_methods(
-            matrix, horizon, specs, season_length, origins, criterion, progress
-        )
     if allowed is None and policy == "pattern":
         allowed = _pattern_policy(matrix, specs)
+    mask = np.ones((n, len(specs)), dtype=bool) if allowed is None else np.asarray(allowed, bool)
+    with np.errstate(all="ignore"):
+        scores, fits = _score_methods(
+            matrix, horizon, specs, season_length, origins, criterion, mask, progress
+        )
     if allowed is not None:
         scores = np.where(np.asarray(allowed, dtype=bool), scores, np.inf)
     ranking = scores
@@ -186,28 +187,57 @@ def _score_methods(
     season_length: int,
     origins: list[int],
     criterion: str,
+    mask: np.ndarray,
     progress: Progress | None,
 ) -> tuple[FloatArray, list[MethodFit]]:
-    """Fit every method and score it per series by backtest (inf where it does not apply)."""
-    scores = np.full((matrix.shape[0], len(specs)), np.inf)
+    """Fit every method on the series allowed to use it and score it there by backtest.
+
+    Elsewhere the score is inf and the forecast NaN: a method nobody may choose costs nothing.
+    """
+    n = matrix.shape[0]
+    scores = np.full((n, len(specs)), np.inf)
     fits: list[MethodFit] = []
     for index, spec in enumerate(specs):
         if progress is not None:
             progress(spec.name, index, len(specs))
-        known = {done.name: done.params for done in fits}
-        fit = fit_method(spec, matrix, horizon, season_length, known)
-        # keep params and forecasts only: fitted values are re-run for the chosen rows later,
-        # so memory stays O(n·T) rather than O(methods·n·T)
-        fits.append(replace(fit, fitted=np.empty((0, 0))))
+        rows = np.nonzero(mask[:, index])[0]
+        if len(rows) == 0:
+            fits.append(_unused(spec, n, horizon))
+            continue
+        known = {done.name: {k: v[rows] for k, v in done.params.items()} for done in fits}
+        part = matrix[rows]
+        fit = fit_method(spec, part, horizon, season_length, known)
         if origins:
-            scores[:, index] = backtest_errors(
-                spec, fit, matrix, horizon, season_length, origins, criterion
-            )
-        else:  # too short to backtest anywhere: fall back to the in-sample error
-            scores[:, index] = np.where(fit.applicable, 0.0, np.inf)
+            score = backtest_errors(spec, fit, part, horizon, season_length, origins, criterion)
+        else:  # too short to backtest anywhere: every applicable method ties
+            score = np.where(fit.applicable, 0.0, np.inf)
         unusable = ~fit.applicable | ~np.isfinite(fit.forecast).all(axis=1)
-        scores[unusable, index] = np.inf
+        scores[rows, index] = np.where(unusable, np.inf, score)
+        fits.append(_expand(fit, rows, n))
     return scores, fits
+
+
+def _unused(spec: MethodSpec, n: int, horizon: int) -> MethodFit:
+    """A placeholder fit for a method no series may use."""
+    params = {key: np.full(n, value) for key, value in spec.grid[0].items()}
+    nothing = np.full((n, horizon), np.nan)
+    return MethodFit(spec.name, params, np.empty((0, 0)), nothing, np.zeros(n, dtype=bool))
+
+
+def _expand(fit: MethodFit, rows: np.ndarray, n: int) -> MethodFit:
+    """A fit on some rows as a fit on all n rows (NaN elsewhere), without fitted values.
+
+    Fitted values are re-run for the chosen rows later, so memory stays O(n·T) rather than
+    O(methods·n·T).
+    """
+    params = {key: np.full(n, np.nan) for key in fit.params}
+    for key, value in fit.params.items():
+        params[key][rows] = value
+    forecast = np.full((n, fit.forecast.shape[1]), np.nan)
+    forecast[rows] = fit.forecast
+    applicable = np.zeros(n, dtype=bool)
+    applicable[rows] = fit.applicable
+    return MethodFit(fit.name, params, np.empty((0, 0)), forecast, applicable)
 
 
 def _assemble(
