@@ -19,7 +19,13 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from planning_core.forecast.panel import FloatArray, first_valid_index, mask_until, time_major
+from planning_core.forecast.panel import (
+    FloatArray,
+    first_valid_index,
+    mask_until,
+    memoized,
+    time_major,
+)
 
 __all__ = ["holt_winters_additive", "holt_winters_multiplicative"]
 
@@ -57,10 +63,12 @@ def _run(
     m = max(int(season_length), 1)
     alpha, gamma, phi = params["alpha"], params["gamma"], params["phi"]
     beta = params["beta"] * alpha
-    level, seasonal_nm, begin = _initial_state(demand, m, multiplicative)
-    seasonal = np.ascontiguousarray(seasonal_nm.T)  # (m, n): one row per season position
+    level, seasonal_nm, begin = memoized(
+        demand, f"hw-{m}-{multiplicative}", lambda: _initial_state(demand, m, multiplicative)
+    )
+    seasonal = np.array(seasonal_nm.T, order="C")  # (m, n), a copy: updated in the loop
     values, observed = time_major(demand)
-    observed[np.arange(periods)[:, None] < begin[None, :]] = 0.0
+    observed = observed * (np.arange(periods)[:, None] >= begin[None, :])
     trend = np.zeros(n)
     fitted = np.empty_like(values)
     with np.errstate(all="ignore"):

@@ -9,7 +9,8 @@ state over it rather than reading it as zero demand.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -28,6 +29,7 @@ __all__ = [
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
+T = TypeVar("T")
 
 
 def as_demand_matrix(values: Any, *, allow_negative: bool = False) -> FloatArray:
@@ -87,15 +89,38 @@ def right_align(matrix: FloatArray) -> FloatArray:
     return aligned
 
 
+_memo: dict[str, Any] = {}
+
+
+def memoized(matrix: FloatArray, key: str, compute: Callable[[], T]) -> T:
+    """``compute()`` once per matrix object and key (the last matrix only).
+
+    A grid search runs a kernel dozens of times on the same matrix; its parameter-free
+    preparation (transposes, initial states) is done once. Results are shared: callers must
+    not modify them in place. Not thread-safe; the matrix must not be mutated meanwhile.
+    """
+    if _memo.get("matrix") is not matrix:
+        _memo.clear()
+        _memo["matrix"] = matrix
+    if key not in _memo:
+        _memo[key] = compute()
+    result: T = _memo[key]
+    return result
+
+
 def time_major(matrix: FloatArray) -> tuple[FloatArray, FloatArray]:
     """(values, observed) as contiguous (T, n) arrays, NaN read as 0 with observed = 0.
 
     The recursions step through time; a contiguous row per period keeps each step a
-    cache-friendly vector operation across all series.
+    cache-friendly vector operation across all series. Shared (memoized): read only.
     """
-    observed = ~np.isnan(matrix)
-    values = np.ascontiguousarray(np.where(observed, matrix, 0.0).T)
-    return values, np.ascontiguousarray(observed.T.astype(np.float64))
+
+    def compute() -> tuple[FloatArray, FloatArray]:
+        observed = ~np.isnan(matrix)
+        values = np.ascontiguousarray(np.where(observed, matrix, 0.0).T)
+        return values, np.ascontiguousarray(observed.T.astype(np.float64))
+
+    return memoized(matrix, "time_major", compute)
 
 
 def first_values(matrix: FloatArray, columns: IntArray) -> FloatArray:

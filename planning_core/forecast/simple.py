@@ -61,10 +61,17 @@ def moving_average(
     counts = (~np.isnan(demand)).astype(np.float64)
     cum_values = np.concatenate([np.zeros((n, 1)), np.cumsum(values, axis=1)], axis=1)
     cum_counts = np.concatenate([np.zeros((n, 1)), np.cumsum(counts, axis=1)], axis=1)
-    ends = np.arange(1, periods + 1)[None, :]
-    starts = np.clip(ends - window[:, None], 0, None)
-    sums = cum_values[:, 1:] - np.take_along_axis(cum_values, starts, axis=1)
-    used = cum_counts[:, 1:] - np.take_along_axis(cum_counts, starts, axis=1)
+    if n and (window == window[0]).all():  # one window for all (a grid point): plain slices
+        w = int(window[0])
+        lagged_values = np.concatenate([np.zeros((n, w)), cum_values[:, : periods + 1 - w]], 1)
+        lagged_counts = np.concatenate([np.zeros((n, w)), cum_counts[:, : periods + 1 - w]], 1)
+        sums = cum_values[:, 1:] - lagged_values[:, 1:]
+        used = cum_counts[:, 1:] - lagged_counts[:, 1:]
+    else:
+        ends = np.arange(1, periods + 1)[None, :]
+        starts = np.clip(ends - window[:, None], 0, None)
+        sums = cum_values[:, 1:] - np.take_along_axis(cum_values, starts, axis=1)
+        used = cum_counts[:, 1:] - np.take_along_axis(cum_counts, starts, axis=1)
     with np.errstate(all="ignore"):
         means = np.where(used > 0, sums / np.where(used > 0, used, 1.0), np.nan)
     fitted = np.full_like(demand, np.nan)
