@@ -11,6 +11,7 @@ from planning_core.forecast.fitting import MethodFit, fit_method
 from planning_core.forecast.hierarchy import Aggregate, aggregate_levels, reconcile
 from planning_core.forecast.methods import METHODS, MethodSpec, get_method
 from planning_core.forecast.panel import as_demand_matrix, right_align
+from planning_core.forecast.parallel import forecast_panel_parallel
 
 __all__ = [
     "DEFAULT_METHODS",
@@ -25,6 +26,7 @@ __all__ = [
     "estimate_lift",
     "fit_method",
     "forecast_panel",
+    "forecast_panel_parallel",
     "get_method",
     "launch_curve",
     "launch_forecast",

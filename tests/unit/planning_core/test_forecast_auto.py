@@ -88,3 +88,20 @@ def test_errors_carry_codes() -> None:
         forecast_panel(-np.ones((1, 5)), 1)
     with pytest.raises(PlanningError, match="horizon"):
         forecast_panel(np.ones((1, 5)), 0)
+
+
+def test_parallel_forecast_equals_the_single_process_one() -> None:
+    from planning_core.forecast import parallel
+
+    rng = np.random.default_rng(5)
+    y = rng.poisson(5.0, (40, 30)).astype(float)
+    original = parallel.MIN_ROWS_PER_JOB
+    parallel.MIN_ROWS_PER_JOB = 10  # force two worker processes on a small input
+    try:
+        split = parallel.forecast_panel_parallel(y, 3, n_jobs=2, season_length=4)
+    finally:
+        parallel.MIN_ROWS_PER_JOB = original
+    whole = forecast_panel(y, 3, season_length=4)
+    np.testing.assert_allclose(split.point, whole.point)
+    np.testing.assert_allclose(split.quantiles, whole.quantiles)
+    assert split.method.tolist() == whole.method.tolist()
