@@ -48,45 +48,47 @@ def simulate_disruption(
         raise MissingColumnsError("items", missing)
     if kind not in ("lead_time", "capacity"):
         raise InputValueError(f"kind must be 'lead_time' or 'capacity', got {kind!r}")
-    n = len(items)
-    hit = (items["supplier_id"] == supplier_id).to_numpy()[:, None]
-    window = np.zeros((1, periods), dtype=bool)
-    window[:, start : start + weeks] = True
-    disrupted = hit & window
-    mean = items["demand_mean"].to_numpy(float)
-    sd = items["demand_sd"].to_numpy(float)
-    lt_mean = items["lead_time_mean"].to_numpy(float)
-    lt_sd = items["lead_time_sd"].to_numpy(float)
+    hit = (items["supplier_id"] == supplier_id).to_numpy()
+    window = np.zeros(periods, dtype=bool)
+    window[start : start + weeks] = True
+    disrupted = hit[:, None] & window[None, :]
+    mean, sd, lt_mean, lt_sd, target = (
+        items[c].to_numpy(float)
+        for c in ("demand_mean", "demand_sd", "lead_time_mean", "lead_time_sd", "service_level")
+    )
     factor = np.where(disrupted, lead_time_factor, 1.0) if kind == "lead_time" else None
     cap = (
         np.where(disrupted, capacity_share * mean[:, None], np.inf) if kind == "capacity" else None
     )
-    policy = plan_buffers(mean, sd, lt_mean, lt_sd, items["service_level"].to_numpy(float))
+    policy = plan_buffers(mean, sd, lt_mean, lt_sd, target)
+    levels = {
+        "with_buffers": policy.order_up_to,
+        "without_buffers": policy.order_up_to - policy.safety_stock,
+    }
     frames = []
-    for scenario, level in (
-        ("with_buffers", policy.order_up_to),
-        ("without_buffers", policy.order_up_to - policy.safety_stock),
-    ):
+    for scenario, level in levels.items():
         report = simulate_policy(
             level, mean, sd, lt_mean, lt_sd, periods=periods, warmup=min(start, 26),
-            replications=replications, seed=seed, lead_time_factor=factor,
-            capacity=None if cap is None else np.broadcast_to(cap, (n, periods)),
+            replications=replications, seed=seed, lead_time_factor=factor, capacity=cap,
         )  # fmt: skip
         frames.append(
             pd.DataFrame(
                 {
                     "segment_id": items["segment_id"].to_numpy(),
                     "scenario": scenario,
-                    "affected": hit[:, 0],
+                    "affected": hit,
                     "cycle_service": report.cycle_service,
                     "fill_rate": report.fill_rate,
                     "stockout_periods": report.stockout_periods,
-                    "target": items["service_level"].to_numpy(float),
+                    "target": target,
                 }
             )
         )
-    result = pd.concat(frames).groupby(["segment_id", "scenario"], as_index=False)
-    return result.agg(
+    return _per_segment(pd.concat(frames))
+
+
+def _per_segment(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame.groupby(["segment_id", "scenario"], as_index=False).agg(
         items=("affected", "size"), affected_items=("affected", "sum"),
         cycle_service=("cycle_service", "mean"), fill_rate=("fill_rate", "mean"),
         stockout_periods=("stockout_periods", "mean"), target=("target", "mean"),

@@ -27,6 +27,11 @@ from planning_core.segmentation.thresholds import SegmentationThresholds
 __all__ = ["CLASS_COLUMNS", "band_class", "classify_items"]
 
 CLASS_COLUMNS = ("abc_volume", "abc_margin", "xyz", "demand_pattern", "lifecycle")
+OUTPUT_COLUMNS = (
+    "item_id", *CLASS_COLUMNS, "volume", "volume_share_before", "margin_contribution",
+    "margin_share_before", "cv", "adi", "cv2", "recent_ratio", "observed_periods",
+    "near_boundary", "near_boundary_detail", "reason", "thresholds_version",
+)  # fmt: skip
 ABC = np.array(["A", "B", "C"], dtype=object)
 XYZ = np.array(["X", "Y", "Z"], dtype=object)
 TREND = np.array(["decline", "maturity", "growth"], dtype=object)
@@ -152,58 +157,71 @@ def classify_items(
         )
     margin = np.zeros(len(ids)) if unit_margin is None else np.asarray(unit_margin, np.float64)
     volume = np.nan_to_num(matrix, nan=0.0).sum(axis=1)
-    contribution = volume * margin
-    share_v = cumulative_share(volume, ids)
-    share_m = cumulative_share(contribution, ids)
-    abc = (t.abc_a_share, t.abc_b_share)
-    xyz = (t.xyz_x_cv, t.xyz_y_cv)
-    cv = demand_cv(matrix)
     adi, cv2 = adi_cv2(matrix)
-    lifecycle, ratio = _lifecycle(matrix, t, _previous_index(previous, ids, "lifecycle", TREND))
     frame = pd.DataFrame(
         {
             "item_id": ids,
-            "abc_volume": ABC[
-                band_class(
-                    share_v, abc, _previous_index(previous, ids, "abc_volume", ABC), t.hysteresis
-                )
-            ],
-            "abc_margin": ABC[
-                band_class(
-                    share_m, abc, _previous_index(previous, ids, "abc_margin", ABC), t.hysteresis
-                )
-            ],
-            "xyz": XYZ[
-                band_class(
-                    np.where(np.isfinite(cv), cv, 1e9),
-                    xyz,
-                    _previous_index(previous, ids, "xyz", XYZ),
-                    t.hysteresis,
-                )
-            ],
-            "demand_pattern": _pattern(adi, cv2, t, previous, ids),
-            "lifecycle": lifecycle,
             "volume": volume,
-            "volume_share_before": share_v,
-            "margin_contribution": contribution,
-            "margin_share_before": share_m,
-            "cv": cv,
+            "volume_share_before": cumulative_share(volume, ids),
+            "margin_contribution": volume * margin,
+            "margin_share_before": cumulative_share(volume * margin, ids),
+            "cv": demand_cv(matrix),
             "adi": adi,
             "cv2": cv2,
-            "recent_ratio": ratio,
             "observed_periods": observation_count(matrix),
         }
     )
+    _assign_classes(frame, matrix, t, previous)
+    _flag_near_boundaries(frame, t)
+    frame["reason"] = _reasons(frame, t)
+    frame["thresholds_version"] = t.version
+    return frame[list(OUTPUT_COLUMNS)]
+
+
+def _assign_classes(
+    frame: pd.DataFrame,
+    matrix: FloatArray,
+    t: SegmentationThresholds,
+    previous: pd.DataFrame | None,
+) -> None:
+    """Add the class columns, each with hysteresis against ``previous``."""
+    ids = frame["item_id"].to_numpy()
+    abc = (t.abc_a_share, t.abc_b_share)
+
+    def prior(column: str, labels: np.ndarray) -> np.ndarray | None:
+        return _previous_index(previous, ids, column, labels)
+
+    for column, share in (
+        ("abc_volume", "volume_share_before"),
+        ("abc_margin", "margin_share_before"),
+    ):
+        index = band_class(frame[share].to_numpy(), abc, prior(column, ABC), t.hysteresis)
+        frame[column] = ABC[index]
+    cv = frame["cv"].to_numpy()
+    xyz = band_class(
+        np.where(np.isfinite(cv), cv, 1e9),
+        (t.xyz_x_cv, t.xyz_y_cv),
+        prior("xyz", XYZ),
+        t.hysteresis,
+    )
+    frame["xyz"] = XYZ[xyz]
+    frame["demand_pattern"] = _pattern(
+        frame["adi"].to_numpy(), frame["cv2"].to_numpy(), t, previous, ids
+    )
+    frame["lifecycle"], frame["recent_ratio"] = _lifecycle(matrix, t, prior("lifecycle", TREND))
+
+
+def _flag_near_boundaries(frame: pd.DataFrame, t: SegmentationThresholds) -> None:
+    """``near_boundary`` and which measures are within ``near_boundary`` of a cut-off."""
     near = {
-        "abc_volume": _near(share_v, abc, t.near_boundary),
-        "xyz": _near(cv, xyz, t.near_boundary),
-        "adi": _near(adi, (t.adi_cutoff,), t.near_boundary),
-        "cv2": _near(cv2, (t.cv2_cutoff,), t.near_boundary),
+        "abc_volume": _near(
+            frame["volume_share_before"].to_numpy(), (t.abc_a_share, t.abc_b_share), t.near_boundary
+        ),
+        "xyz": _near(frame["cv"].to_numpy(), (t.xyz_x_cv, t.xyz_y_cv), t.near_boundary),
+        "adi": _near(frame["adi"].to_numpy(), (t.adi_cutoff,), t.near_boundary),
+        "cv2": _near(frame["cv2"].to_numpy(), (t.cv2_cutoff,), t.near_boundary),
     }
     flags = np.column_stack(list(near.values()))
     frame["near_boundary"] = np.asarray(flags.any(axis=1))
     names = np.array(list(near), dtype=object)
     frame["near_boundary_detail"] = [",".join(names[row]) for row in flags]
-    frame["reason"] = _reasons(frame, t)
-    frame["thresholds_version"] = t.version
-    return frame
