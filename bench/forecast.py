@@ -140,8 +140,9 @@ def main() -> None:
     times = {"planning_core": ours_time}
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     workers_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    print(f"planning_core: {ours_time:.2f} s with {args.jobs} job(s), peak RSS {peak_mb:.0f} MB "
-          f"(largest worker {workers_mb:.0f} MB)")  # fmt: skip
+    workers = f", largest worker {workers_mb:.0f} MB" if workers_mb else " (one process)"
+    print(f"planning_core: {ours_time:.2f} s, up to {args.jobs} job(s), peak RSS {peak_mb:.0f} MB"
+          f"{workers}")  # fmt: skip
     if not args.skip_statsforecast:
         sf_times, sf_points = run_statsforecast(train, args.jobs)
         times.update(sf_times)
