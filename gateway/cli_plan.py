@@ -24,7 +24,7 @@ from planning_core import (
     bootstrap_lead_time_demand,
     build_scorecards,
     classify_items,
-    forecast_panel,
+    forecast_panel_parallel,
     plan_buffers,
     simulate_policy,
 )
@@ -97,6 +97,7 @@ def forecast(
     season_length: int | None = typer.Option(None, help="Season length; inferred if omitted."),
     level: list[int] = typer.Option([80, 95], help="Prediction interval levels (%)."),
     methods: str | None = typer.Option(None, help="Comma-separated allowed methods."),
+    jobs: int = typer.Option(1, min=1, help="Worker processes (series split between them)."),
     out: Path | None = typer.Option(None, "--out", "-o", help="Output CSV (stdout if omitted)."),
 ) -> None:
     """Forecast every series with its best method by rolling-origin backtest."""
@@ -107,9 +108,10 @@ def forecast(
         allowed = tuple(x.strip() for x in methods.split(",")) if methods else None
         result = _with_progress(
             len(panel.ids) >= PROGRESS_FROM_SERIES,
-            lambda report: forecast_panel(
+            lambda report: forecast_panel_parallel(
                 panel.values,
                 horizon,
+                n_jobs=jobs,
                 season_length=m,
                 quantile_levels=taus,
                 progress=report,
