@@ -272,7 +272,11 @@ def _assemble(
     point = np.clip(np.where(np.isfinite(point), point, 0.0), 0.0, None)
     point[empty] = 0.0
     quantiles = np.where(np.isfinite(quantiles), quantiles, point[:, None, :])
-    quantiles = np.sort(np.clip(quantiles, 0.0, None), axis=1)
+    # non-decreasing in τ, whatever order the levels were given in
+    order = np.argsort(levels, kind="stable")
+    ordered = np.sort(np.clip(quantiles, 0.0, None), axis=1)
+    quantiles = np.empty_like(ordered)
+    quantiles[:, order, :] = ordered
     names = np.array([spec.name for spec in specs], dtype=object)[choice]
     params = {fit.name: fit.params for fit in fits}
     method_names = tuple(spec.name for spec in specs)

@@ -42,6 +42,8 @@ def test_forecast_command_writes_long_output(tmp_path: Path) -> None:
     assert list(frame.columns[:4]) == ["unique_id", "ds", "forecast", "method"]
     assert {"forecast-lo-80", "forecast-hi-95"} <= set(frame.columns)
     assert len(frame) == 12 and (frame["forecast"] >= 0).all()
+    ordered = frame[["forecast-lo-95", "forecast-lo-80", "forecast-hi-80", "forecast-hi-95"]]
+    assert (ordered.diff(axis=1).iloc[:, 1:] >= 0).all().all()
     short = frame[frame["unique_id"] == "short"]["ds"].tolist()
     last_short = pd.Timestamp("2025-06-01") + pd.Timedelta(weeks=29)
     assert short[0] == (last_short + pd.Timedelta(weeks=1)).date().isoformat()

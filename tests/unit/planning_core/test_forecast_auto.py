@@ -105,3 +105,10 @@ def test_parallel_forecast_equals_the_single_process_one() -> None:
     np.testing.assert_allclose(split.point, whole.point)
     np.testing.assert_allclose(split.quantiles, whole.quantiles)
     assert split.method.tolist() == whole.method.tolist()
+
+
+def test_quantiles_follow_the_order_levels_were_given_in() -> None:
+    y = np.random.default_rng(2).gamma(2.0, 10.0, (5, 60))
+    result = forecast_panel(y, 4, quantile_levels=(0.1, 0.9, 0.025, 0.975))
+    q = result.quantiles
+    assert (q[:, 2] <= q[:, 0]).all() and (q[:, 0] <= q[:, 1]).all() and (q[:, 1] <= q[:, 3]).all()
