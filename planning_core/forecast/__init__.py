@@ -9,6 +9,7 @@ from planning_core.forecast.events import (
 )
 from planning_core.forecast.fitting import MethodFit, fit_method
 from planning_core.forecast.hierarchy import Aggregate, aggregate_levels, reconcile
+from planning_core.forecast.levels import forecast_levels, group_history
 from planning_core.forecast.methods import METHODS, MethodSpec, get_method
 from planning_core.forecast.panel import as_demand_matrix, right_align
 from planning_core.forecast.parallel import forecast_panel_parallel
@@ -25,9 +26,11 @@ __all__ = [
     "as_demand_matrix",
     "estimate_lift",
     "fit_method",
+    "forecast_levels",
     "forecast_panel",
     "forecast_panel_parallel",
     "get_method",
+    "group_history",
     "launch_curve",
     "launch_forecast",
     "reconcile",

@@ -73,3 +73,20 @@ def test_like_item_launch_curve() -> None:
     np.testing.assert_allclose(
         launch_forecast(curve, np.array([40.0]), 4), [[8.0, 20.0, 40.0, 40.0]]
     )
+
+
+@pytest.mark.parametrize("method", ["bottom_up", "proportional", "wls"])
+def test_forecast_levels_add_up(method: str) -> None:
+    from planning_core.forecast import forecast_levels, group_history
+
+    rng = np.random.default_rng(4)
+    demand = rng.poisson(8.0, (6, 40)).astype(float)
+    demand[0, :10] = np.nan  # a member that started later
+    groups = ["f1", "f1", "f2", "f2", "f2", "f3"]
+    bottom, agg, members = forecast_levels(demand, 4, groups, method=method)
+    assert members.point.shape == bottom.shape == (6, 4)
+    np.testing.assert_allclose(agg.values[0], bottom[:2].sum(axis=0))
+    np.testing.assert_allclose(agg.values.sum(axis=0), bottom.sum(axis=0))
+    labels, history = group_history(demand, groups)
+    assert labels.tolist() == ["f1", "f2", "f3"]
+    assert history[0, 0] == demand[1, 0]  # the later member does not blank the total
