@@ -99,3 +99,14 @@ def test_combination_is_the_mean_of_its_members() -> None:
     _, combined = get_method("combination").kernel(y, 2, params, 1)
     parts = [get_method(m).kernel(y, 2, p, 1)[1] for m, p in own.items()]
     np.testing.assert_allclose(combined, np.mean(parts, axis=0))
+
+
+def test_holt_winters_additive_hand_computed() -> None:
+    # m = 2, first season 10, 20: level 15, seasonals -5, +5. alpha = gamma = 0.5, no trend.
+    # t=2: pred 10, e 2 -> l 16, s0 -4; t=3: pred 21, e 1 -> l 16.5, s1 5.5;
+    # t=4: pred 12.5, e 1.5 -> l 17.25, s0 -3.25. Forecast 17.25 + 5.5, 17.25 - 3.25.
+    y = np.array([[10.0, 20.0, 12.0, 22.0, 14.0]])
+    params = {"alpha": one(0.5), "beta": one(0.0), "gamma": one(0.5), "phi": one(1.0)}
+    fitted, forecast = get_method("holt_winters_additive").kernel(y, 2, params, 2)
+    np.testing.assert_allclose(fitted[0], [np.nan, np.nan, 10.0, 21.0, 12.5])
+    np.testing.assert_allclose(forecast[0], [22.75, 14.0])
