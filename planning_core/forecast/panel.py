@@ -133,3 +133,26 @@ def first_values(matrix: FloatArray, columns: IntArray) -> FloatArray:
 def mask_until(fitted_tm: FloatArray, columns: IntArray) -> None:
     """Set a time-major fitted array to NaN at t ≤ columns[i] for each series i, in place."""
     fitted_tm[np.arange(fitted_tm.shape[0])[:, None] <= columns[None, :]] = np.nan
+
+
+INITIAL_WINDOW = 6
+
+
+def initial_level(matrix: FloatArray, start: IntArray, window: int = INITIAL_WINDOW) -> FloatArray:
+    """Mean of each row's first ``window`` periods from its start (observed values only).
+
+    A steadier starting level than the first observation alone: with the small smoothing
+    constants demand series favour, one noisy first value would linger for many periods.
+    """
+
+    def compute() -> FloatArray:
+        periods = matrix.shape[1]
+        columns = start[:, None] + np.arange(window)[None, :]
+        picked = np.take_along_axis(matrix, np.clip(columns, 0, periods - 1), axis=1)
+        picked[columns >= periods] = np.nan
+        count = (~np.isnan(picked)).sum(axis=1)
+        total = np.nansum(picked, axis=1)
+        with np.errstate(all="ignore"):
+            return np.asarray(np.where(count > 0, total / np.maximum(count, 1), np.nan), np.float64)
+
+    return memoized(matrix, f"initial-level-{window}", compute)

@@ -17,7 +17,7 @@ import numpy as np
 from planning_core.forecast.panel import (
     FloatArray,
     first_valid_index,
-    first_values,
+    initial_level,
     mask_until,
     time_major,
 )
@@ -32,7 +32,7 @@ def ses(
     alpha = params["alpha"]
     values, observed = time_major(demand)
     start = first_valid_index(demand)
-    level = first_values(demand, start)
+    level = initial_level(demand, start)
     fitted = np.empty_like(values)
     for t in range(values.shape[0]):
         fitted[t] = level
@@ -51,7 +51,7 @@ def holt_damped(
     alpha, beta, phi = params["alpha"], params["beta"] * params["alpha"], params["phi"]
     values, observed = time_major(demand)
     start = first_valid_index(demand)
-    level = first_values(demand, start)
+    level = initial_level(demand, start)
     trend = np.zeros(demand.shape[0])
     fitted = np.empty_like(values)
     for t in range(values.shape[0]):

@@ -16,10 +16,11 @@ def one(value: float) -> np.ndarray:
 
 
 def test_ses_hand_computed() -> None:
-    # l0 = 10; l1 = 10 + 0.5(12 - 10) = 11; l2 = 11 + 0.5(11 - 11) = 11
+    # l0 = mean of the first values = 11; l = 11 + 0.5(10 - 11) = 10.5;
+    # 10.5 + 0.5(12 - 10.5) = 11.25; 11.25 + 0.5(11 - 11.25) = 11.125
     fitted, forecast = ses(np.array([[10.0, 12.0, 11.0]]), 2, {"alpha": one(0.5)}, 1)
-    np.testing.assert_allclose(fitted, [[np.nan, 10.0, 11.0]])
-    np.testing.assert_allclose(forecast, [[11.0, 11.0]])
+    np.testing.assert_allclose(fitted, [[np.nan, 10.5, 11.25]])
+    np.testing.assert_allclose(forecast, [[11.125, 11.125]])
 
 
 def test_croston_and_sba_hand_computed() -> None:
