@@ -79,3 +79,25 @@ def test_bad_frames_are_reported_clearly() -> None:
     bad = RECEIPTS.assign(received_date=["2026-01-09", "soon", "2026-01-15"])
     with pytest.raises(InputValueError, match="unparseable dates"):
         build_scorecards(PO, ASN, bad)
+
+
+def test_trend_is_the_change_from_the_previous_period() -> None:
+    feb_po = pd.DataFrame(
+        {"po_number": ["P3"], "line_number": [1], "supplier_id": ["S1"], "segment_id": ["A"],
+         "item_id": ["i1"], "quantity": [10.0], "requested_date": ["2026-02-10"],
+         "order_date": ["2026-02-01"]}
+    )  # fmt: skip
+    feb_asn = pd.DataFrame(
+        {"shipment_id": ["SH4"], "po_number": ["P3"], "item_id": ["i1"], "quantity": [10.0],
+         "ship_date": ["2026-02-08"], "expected_delivery": ["2026-02-10"]}
+    )  # fmt: skip
+    feb_rec = pd.DataFrame(
+        {"receipt_id": ["R4"], "shipment_id": ["SH4"], "po_number": ["P3"], "item_id": ["i1"],
+         "quantity_received": [10.0], "quantity_rejected": [0.0], "received_date": ["2026-02-10"]}
+    )  # fmt: skip
+    card = build_scorecards(
+        pd.concat([PO, feb_po]), pd.concat([ASN, feb_asn]), pd.concat([RECEIPTS, feb_rec])
+    )
+    s1 = card[card["supplier_id"] == "S1"].sort_values("period")
+    assert s1["otif"].tolist() == [0.5, 1.0]
+    assert pd.isna(s1["otif_trend"].iloc[0]) and s1["otif_trend"].iloc[1] == pytest.approx(0.5)
