@@ -19,6 +19,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from gateway.cli_access import keys_app, policy_app
 from gateway.cli_edi import edi_app
 from gateway.cli_ingest import ingest
+from gateway.cli_plan import plan_app
 from gateway.cli_quality import quality_app
 from gateway.settings import Settings, get_settings
 from gateway.store.access import IssuedKey
@@ -33,6 +34,7 @@ app.add_typer(db_app, name="db")
 edi_app.command("ingest")(ingest)
 app.add_typer(edi_app, name="edi")
 app.add_typer(keys_app, name="keys")
+app.add_typer(plan_app, name="plan")
 app.add_typer(quality_app, name="quality")
 app.add_typer(policy_app, name="policy")
 console = Console(stderr=True)
