@@ -8,11 +8,13 @@ AutoETS, CrostonOptimized and SeasonalNaive, and the ratios.
     python bench/forecast.py --series 2000
     python bench/forecast.py                 # 10,000 series
     python bench/forecast.py --large         # 100,000 series (add --skip-statsforecast)
+    python bench/forecast.py --demo          # the demo supply chain's item-location series
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
 import resource
 import sys
@@ -50,6 +52,17 @@ def synthetic(series: int, seed: int = 42) -> tuple[np.ndarray, np.ndarray]:
         kind[:, None] == "smooth", smooth, np.where(kind[:, None] == "seasonal", seasonal, sparse)
     )
     return np.clip(np.round(demand), 0, None), kind
+
+
+def demo() -> tuple[np.ndarray, np.ndarray]:
+    """The demo's weekly demand per item and location; the kind follows the item's segment."""
+    from gateway.demo import generate_demo
+
+    data = generate_demo(7, as_of=dt.date(2026, 11, 20))
+    segment = {item.id: item.segment_id for item in data.catalog.items}
+    kinds = {"SPARE": "intermittent", "SEAS": "seasonal"}
+    kind = np.array([kinds.get(segment[item], "smooth") for item, _ in data.demand.series])
+    return data.demand.quantity.astype(float), kind
 
 
 def mase(actual: np.ndarray, forecast: np.ndarray, train: np.ndarray) -> np.ndarray:
@@ -129,13 +142,18 @@ def main() -> None:
         "--series", type=int, default=10_000, help="number of series (default 10,000)"
     )
     parser.add_argument("--large", action="store_true", help="100,000 series")
+    parser.add_argument("--demo", action="store_true", help="the demo supply chain's series")
     parser.add_argument("--jobs", type=int, default=2, help="processes for both (default 2)")
     parser.add_argument("--skip-statsforecast", action="store_true", help="time this project only")
     args = parser.parse_args()
     series = 100_000 if args.large else args.series
-    demand, kind = synthetic(series)
+    demand, kind = demo() if args.demo else synthetic(series)
     train, test = demand[:, :-HORIZON], demand[:, -HORIZON:]
-    print(f"{series} weekly series x {PERIODS} periods, holdout {HORIZON}, cores {os.cpu_count()}")
+    source = "demo supply chain" if args.demo else "synthetic"
+    print(
+        f"{len(demand)} {source} weekly series x {demand.shape[1]} periods, holdout {HORIZON}, "
+        f"cores {os.cpu_count()}"
+    )
     ours_time, points = run_ours(train, args.jobs)
     times = {"planning_core": ours_time}
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
