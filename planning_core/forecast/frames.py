@@ -38,7 +38,9 @@ def infer_frequency(dates: pd.Series) -> str:
     unique = pd.DatetimeIndex(dates.drop_duplicates()).sort_values()
     if len(unique) < 2:
         raise InputValueError("cannot infer a frequency from fewer than two distinct dates")
-    gap = float(np.median(np.diff(unique.asi8)) / 86_400e9)
+    # Differences as timedeltas divided by a day: independent of the datetime unit, which is
+    # nanoseconds in pandas 2 and microseconds (or coarser) in pandas 3.
+    gap = float(np.median((unique[1:] - unique[:-1]) / pd.Timedelta(days=1)))
     month_start = bool((unique.day == 1).all())
     month_end = bool(unique.is_month_end.all())
     if gap < 1.5:

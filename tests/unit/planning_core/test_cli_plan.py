@@ -5,6 +5,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pytest
 from typer.testing import CliRunner
 
 from gateway.cli_plan import plan_app
@@ -101,3 +102,12 @@ def test_scorecard_command(tmp_path: Path) -> None:
     result = runner.invoke(plan_app, [*args, "--receipts", str(tmp_path / "rec.csv")])
     assert result.exit_code == 0, result.output
     assert "otif" in result.stdout.splitlines()[0]
+
+
+@pytest.mark.parametrize("unit", ["s", "ms", "us", "ns"])
+def test_frequency_inference_does_not_depend_on_the_datetime_unit(unit: str) -> None:
+    from planning_core.forecast.frames import infer_frequency
+
+    for freq, expected in (("D", "D"), ("W-MON", "W"), ("MS", "MS"), ("QS", "QS")):
+        dates = pd.Series(pd.date_range("2024-01-01", periods=12, freq=freq).as_unit(unit))
+        assert infer_frequency(dates) == expected
