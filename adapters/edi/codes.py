@@ -10,6 +10,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from adapters.edi.build import build
 from adapters.edi.envelope import parse_date
 from adapters.edi.lexer import Segment
 from gateway.model import Envelope, Party, PartyRole, Purpose
@@ -212,7 +213,7 @@ class PartyReader:
         return False
 
     def build(self) -> list[Party]:
-        return [Party.model_validate(p) for p in self.parties]
+        return [build(Party, p) for p in self.parties]
 
 
 def party_segments(parties: Sequence[Party]) -> Iterator[list[str]]:

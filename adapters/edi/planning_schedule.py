@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from adapters.edi.build import build
 from adapters.edi.codes import (
     PURPOSE_CODES,
     Mapped,
@@ -77,7 +78,9 @@ def parse_830(
                 issue_date=to_date(seg.get(8)),
             )
         elif sid == "REF" and line is None:
-            references.append(Reference(qualifier=seg.get(1), value=seg.get(2) or seg.get(3)))
+            references.append(
+                build(Reference, {"qualifier": seg.get(1), "value": seg.get(2) or seg.get(3)})
+            )
         elif sid in ("N1", "N3", "N4") and line is None and parties.feed(seg):
             pass
         elif sid == "LIN":
@@ -123,14 +126,15 @@ def parse_830(
                     _record(item, seg, "quantity", "qualifier", "timing", "start", "end")
                 )
             unmapped.append(Unmapped(position, tuple(seg.fields)))
-    schedule = PlanningSchedule.model_validate(
+    schedule = build(
+        PlanningSchedule,
         {
             **head,
             "envelope": envelope,
             "references": references,
             "parties": parties.build(),
             "lines": lines,
-        }
+        },
     )
     return Mapped(schedule, unmapped, {k: v for k, v in details.items() if v})
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import Decimal
 
+from adapters.edi.build import build
 from adapters.edi.codes import (
     PURPOSE_CODES,
     Mapped,
@@ -52,7 +53,9 @@ def parse_850(segments: Sequence[Segment], envelope: Envelope | None = None) -> 
         elif sid == "CUR" and line is None:
             head["currency"] = seg.get(2) or None
         elif sid == "REF" and line is None and not in_party:
-            references.append(Reference(qualifier=seg.get(1), value=seg.get(2) or seg.get(3)))
+            references.append(
+                build(Reference, {"qualifier": seg.get(1), "value": seg.get(2) or seg.get(3)})
+            )
         elif sid == "N1" and line is None:
             in_party = parties.feed(seg)
         elif sid in ("N3", "N4") and in_party and line is None:
@@ -78,14 +81,15 @@ def parse_850(segments: Sequence[Segment], envelope: Envelope | None = None) -> 
         # a header DTM*002 applies to every line that does not carry its own (X12 850 notes)
         for line in lines:
             line.setdefault("requested_date", header_requested)
-    order = PurchaseOrder.model_validate(
+    order = build(
+        PurchaseOrder,
         {
             **head,
             "envelope": envelope,
             "references": references,
             "parties": parties.build(),
             "lines": lines,
-        }
+        },
     )
     return Mapped(order, unmapped, {"other_product_ids": other_ids} if other_ids else {})
 

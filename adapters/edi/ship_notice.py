@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import groupby
 
+from adapters.edi.build import build
 from adapters.edi.codes import (
     PURPOSE_CODES,
     Mapped,
@@ -98,7 +99,8 @@ def parse_856(segments: Sequence[Segment], envelope: Envelope | None = None) -> 
         others = product_ids(lin, 2).others if lin else {}
         if others:
             other_ids.append({"line": str(len(lines)), "hl": level.hl_id, **others})
-    notice = ShipNotice.model_validate(
+    notice = build(
+        ShipNotice,
         {
             "envelope": envelope,
             "shipment_id": bsn.get(2),
@@ -108,13 +110,13 @@ def parse_856(segments: Sequence[Segment], envelope: Envelope | None = None) -> 
             "carrier": td5.get(3) if td5 else None,
             "bill_of_lading": next((r.get(2) for r in refs if r.get(1) == "BM"), None),
             "references": [
-                Reference(qualifier=r.get(1), value=r.get(2) or r.get(3))
+                build(Reference, {"qualifier": r.get(1), "value": r.get(2) or r.get(3)})
                 for r in refs
                 if r.get(1) != "BM"
             ],
             "parties": parties.build(),
             "lines": lines,
-        }
+        },
     )
     unmapped = [
         Unmapped(position, tuple(seg.fields))
@@ -162,16 +164,20 @@ def _line(level: _Level, by_id: dict[str, _Level], used: set[int]) -> ShipNotice
         if seg is not None:
             used.add(id(seg))
     ids = product_ids(lin, 2) if lin else ProductIds()
-    return ShipNoticeLine(
-        po_number=prf.get(1) if prf else None,
-        line_number=(lin.get(1) or None) if lin else None,
-        buyer_item=ids.buyer_item,
-        vendor_item=ids.vendor_item,
-        upc=ids.upc,
-        lot=ids.lot,
-        quantity=decimal_or_none(sn1.get(2)) or Decimal(0),  # SN102 is required by the guide
-        uom=sn1.get(3),
-        sscc=man.get(2) if man else None,
+    return build(
+        ShipNoticeLine,
+        {
+            "po_number": prf.get(1) if prf else None,
+            "line_number": (lin.get(1) or None) if lin else None,
+            "buyer_item": ids.buyer_item,
+            "vendor_item": ids.vendor_item,
+            "upc": ids.upc,
+            "lot": ids.lot,
+            # SN102 is required by the guide
+            "quantity": decimal_or_none(sn1.get(2)) or Decimal(0),
+            "uom": sn1.get(3),
+            "sscc": man.get(2) if man else None,
+        },
     )
 
 
