@@ -8,7 +8,7 @@ with dictionary lookups instead of pyx12's walk over the map. pyx12's ``wrapper`
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -69,6 +69,11 @@ class SegmentSpec:
     syntax: tuple[SyntaxRule, ...]
     pos: int = 0
     last_required: int = 0  # position of the last required element (0: none)
+    # the validator's compiled fast check of this segment (made on first use; not copied by
+    # dataclasses.replace, so a changed spec never keeps the check of the original)
+    fast_check: Callable[[list[str], str | None], bool] | None = field(
+        default=None, init=False, compare=False, repr=False
+    )
 
     def __post_init__(self) -> None:
         last = max((i for i, e in enumerate(self.elements, 1) if e.usage == "R"), default=0)
