@@ -335,18 +335,6 @@ class _Frame:
         self.counts[0] = 1
 
 
-def _locate(stack: list[_Frame], sid: str) -> tuple[int, int] | None:
-    for depth in range(len(stack) - 1, -1, -1):
-        frame = stack[depth]
-        starts = frame.loop.starts.get(sid)
-        if starts:
-            for i in starts:
-                # a loop's own first segment never repeats inside it: it opens a new loop
-                if i >= frame.idx and (i or not depth):
-                    return depth, i
-    return None
-
-
 _SEG_MESSAGES = {
     "1": "unrecognized segment id",
     "2": "unexpected segment",
@@ -401,28 +389,43 @@ def validate_set(
                 seg_error("3", sid, position, None if frame is root else frame.loop.id)
 
     for position, seg in enumerate(segments, 1):
-        sid = seg.fields[0]
-        found = _locate(stack, sid)
-        if found is None:
+        fields = seg.fields
+        sid = fields[0]
+        # _locate, inlined: the innermost open loop that allows sid at or after its place
+        depth = len(stack) - 1
+        j = -1
+        while depth >= 0:
+            frame = stack[depth]
+            starts = frame.loop.starts.get(sid)
+            if starts:
+                idx = frame.idx
+                for i in starts:
+                    # a loop's own first segment never repeats inside it: it opens a new loop
+                    if i >= idx and (i or not depth):
+                        j = i
+                        break
+                if j >= 0:
+                    break
+            depth -= 1
+        if j < 0:
             known = sid in guide.segment_ids and _SEGMENT_ID.fullmatch(sid) is not None
             seg_error("2" if known else "1", sid, position, stack[-1].loop.id)
             continue
-        depth, j = found
         while len(stack) - 1 > depth:
             closing = stack.pop()
             missing(closing, closing.idx + 1, len(closing.loop.children), position)
-        frame = stack[depth]
         if j > frame.idx + 1:
             missing(frame, frame.idx + 1, j, position)
         child = frame.loop.children[j]
         frame.idx = j
-        frame.counts[j] += 1
+        counts = frame.counts
+        counts[j] += 1
         if isinstance(child, SegmentSpec):
             spec = child
-            if frame.counts[j] > spec.max_use:
+            if counts[j] > spec.max_use:
                 seg_error("5", sid, position, None if depth == 0 else frame.loop.id)
         else:
-            if frame.counts[j] > child.repeat:
+            if counts[j] > child.repeat:
                 seg_error("4", sid, position, child.id)
             loop: LoopSpec = child
             while True:
@@ -432,7 +435,10 @@ def validate_set(
                     spec = first
                     break
                 loop = first
-        element_errors = check_segment(spec, seg, position, component, repetition, base)
+        fast = spec.fast_check or _compile_fast_check(spec)
+        if fast(fields, repetition):
+            continue  # check_segment, inlined: the common case, a clean segment
+        element_errors = _element_errors(spec, seg, position, component, repetition, base)
         if element_errors:
             seg_error("8", sid, position, None if len(stack) == 1 else stack[-1].loop.id)
             errors.extend(element_errors)
