@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Mapping
 from decimal import Decimal
-from typing import Any, TypeGuard, TypeVar
+from typing import Any, TypeGuard, TypeVar, cast
 
 from pydantic import BaseModel
 
@@ -248,35 +248,93 @@ _AFTER: dict[type[BaseModel], Callable[[Mapping[str, Any]], bool]] = {
 }
 
 
-class _Plan:
-    """What building one model class needs: its fields in order, defaults and checks."""
-
-    __slots__ = ("after", "cls", "fields")
-
-    def __init__(self, cls: type[BaseModel]) -> None:
-        kinds = FIELD_KINDS[cls]
-        self.cls = cls
-        self.after = _AFTER.get(cls)
-        # (name, check or nested class, default, default factory)
-        self.fields: list[tuple[str, Check | None, type[BaseModel] | None, object, Any]] = []
-        for name, info in cls.model_fields.items():
-            kind = kinds[name]
-            check, nested = (None, kind[1]) if isinstance(kind, tuple) else (kind, None)
-            required = info.is_required()
-            default = None if required else info.default
-            factory = info.default_factory
-            self.fields.append((name, check, nested, _REQUIRED if required else default, factory))
+# Inline forms of the commonest checks (the same tests as the functions they stand for).
+_INLINE: dict[Check, str] = {
+    _plain: "(type(v) is str and v.strip() == v)",
+    _opt_str: "(v is None or (type(v) is str and v.strip() == v))",
+    _date_: "type(v) is date",
+    _opt_date: "(v is None or type(v) is date)",
+}
+_MISSING = object()
+_Builder = Callable[[Mapping[str, Any]], Any]
+_BUILDERS: dict[type[BaseModel], _Builder] = {}
 
 
-_REQUIRED = object()
-_PLANS: dict[type[BaseModel], _Plan] = {}
+def _compile(cls: type[BaseModel]) -> _Builder:
+    """``fast_model`` for one class as straight-line Python: one block per field, in the
+    model's field order, with its check inlined where it is one of ``_INLINE``."""
+    kinds = FIELD_KINDS[cls]
+    env: dict[str, Any] = {
+        "MISSING": _MISSING,
+        "date": _date,
+        "new": cls.__new__,
+        "cls": cls,
+        "setattr": _set,
+        "after": _AFTER.get(cls),
+        "nested_list": _nested_list,
+    }
+    out = ["def make(data):", "    get = data.get", "    given = 0"]
+    names = []
+    for k, (name, info) in enumerate(cls.model_fields.items()):
+        kind = kinds[name]
+        names.append(f"{name!r}: v{k}")
+        out.append(f"    v = get({name!r}, MISSING)")
+        out.append("    if v is MISSING:")
+        if info.is_required():
+            out.append("        return None")
+        elif info.default_factory is not None:
+            env[f"f{k}"] = info.default_factory
+            out.append(f"        v{k} = f{k}()")
+        else:
+            env[f"d{k}"] = info.default
+            out.append(f"        v{k} = d{k}")
+        out.append("    else:")
+        out.append("        given += 1")
+        if isinstance(kind, tuple):
+            env[f"n{k}"] = kind[1]
+            out.append(f"        v = nested_list(v, n{k})")
+            out.append("        if v is None:")
+        else:
+            test = _INLINE.get(kind)
+            if test is None:
+                env[f"k{k}"] = kind
+                test = f"k{k}(v)"
+            out.append(f"        if not {test}:")
+        out.append("            return None")
+        out.append(f"        v{k} = v")
+    out.append("    if given != len(data):")
+    out.append("        return None  # extra='forbid': an unknown key is pydantic's to report")
+    out.append(f"    values = {{{', '.join(names)}}}")
+    if env["after"] is not None:
+        out.append("    if not after(values):")
+        out.append("        return None")
+    out.append("    model = new(cls)")
+    out.append("    setattr(model, '__dict__', values)")
+    out.append("    setattr(model, '__pydantic_fields_set__', set(data))")
+    out.append("    setattr(model, '__pydantic_extra__', None)")
+    out.append("    setattr(model, '__pydantic_private__', None)")
+    out.append("    return model")
+    exec("\n".join(out), env)  # the source is built above from the model's fields
+    make = cast("_Builder", env["make"])
+    _BUILDERS[cls] = make
+    return make
 
 
-def _plan(cls: type[BaseModel]) -> _Plan:
-    plan = _PLANS.get(cls)
-    if plan is None:
-        plan = _PLANS[cls] = _Plan(cls)
-    return plan
+def _nested_list(value: object, nested: type[BaseModel]) -> list[Any] | None:
+    """A list field of models: instances are kept (pydantic does not revalidate them),
+    dicts are built with ``fast_model``; None when anything else is in the way."""
+    if type(value) is not list:
+        return None
+    built = []
+    for item in value:
+        if type(item) is not nested:
+            if type(item) is not dict:
+                return None
+            item = fast_model(nested, item)
+            if item is None:
+                return None
+        built.append(item)
+    return built
 
 
 def fast_model(cls: type[M], data: Mapping[str, Any]) -> M | None:
@@ -284,46 +342,8 @@ def fast_model(cls: type[M], data: Mapping[str, Any]) -> M | None:
 
     The result equals ``cls.model_validate(data)`` (same field values, same fields set).
     """
-    plan = _PLANS.get(cls) or _plan(cls)
-    values: dict[str, Any] = {}
-    given = 0
-    for name, check, nested, default, factory in plan.fields:
-        if name in data:
-            given += 1
-            value = data[name]
-            if check is not None:
-                if not check(value):
-                    return None
-            else:
-                if type(value) is not list:
-                    return None
-                built = []
-                for item in value:
-                    if type(item) is not nested:
-                        assert nested is not None
-                        if type(item) is not dict:
-                            return None
-                        item = fast_model(nested, item)
-                        if item is None:
-                            return None
-                    built.append(item)
-                value = built
-        elif default is _REQUIRED:
-            return None
-        elif factory is not None:
-            value = factory()
-        else:
-            value = default
-        values[name] = value
-    if given != len(data):
-        return None  # extra="forbid": an unknown key is pydantic's to report
-    if plan.after is not None and not plan.after(values):
-        return None
-    model = cls.__new__(cls)
-    _set(model, "__dict__", values)
-    _set(model, "__pydantic_fields_set__", set(data))
-    _set(model, "__pydantic_extra__", None)
-    _set(model, "__pydantic_private__", None)
+    make = _BUILDERS.get(cls) or _compile(cls)
+    model: M | None = make(data)
     return model
 
 
