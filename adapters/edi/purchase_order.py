@@ -62,10 +62,10 @@ def parse_850(segments: Sequence[Segment], envelope: Envelope | None = None) -> 
             parties.feed(seg)
         elif sid == "PO1":
             in_party = False
-            lines.append(_line(seg, len(lines) + 1))
-            others = product_ids(seg, 6).others
-            if others:
-                other_ids.append({"line": str(lines[-1]["line_number"]), **others})
+            ids = product_ids(seg, 6)
+            lines.append(_line(seg, len(lines) + 1, ids))
+            if ids.others:
+                other_ids.append({"line": str(lines[-1]["line_number"]), **ids.others})
         elif sid == "PID" and line is not None and seg.get(1) == "F" and "description" not in line:
             line["description"] = seg.get(5) or None
         elif sid == "DTM" and seg.get(1) == "002":
@@ -94,14 +94,16 @@ def parse_850(segments: Sequence[Segment], envelope: Envelope | None = None) -> 
     return Mapped(order, unmapped, {"other_product_ids": other_ids} if other_ids else {})
 
 
-def _line(seg: Segment, ordinal: int) -> dict[str, object]:
-    ids = product_ids(seg, 6)
+def _line(seg: Segment, ordinal: int, ids: ProductIds) -> dict[str, object]:
+    fields = seg.fields
+    if len(fields) < 5:
+        fields = fields + [""] * (5 - len(fields))
     return {
         # PO101 is optional in X12; the canonical line number then is the line's ordinal
-        "line_number": seg.get(1) or str(ordinal),
-        "quantity": decimal_or_none(seg.get(2)),
-        "uom": seg.get(3),
-        "unit_price": decimal_or_none(seg.get(4)),
+        "line_number": fields[1] or str(ordinal),
+        "quantity": decimal_or_none(fields[2]),
+        "uom": fields[3],
+        "unit_price": decimal_or_none(fields[4]),
         "buyer_item": ids.buyer_item,
         "vendor_item": ids.vendor_item,
         "upc": ids.upc,
