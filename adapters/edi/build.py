@@ -254,6 +254,12 @@ _INLINE: dict[Check, str] = {
     _opt_str: "(v is None or (type(v) is str and v.strip() == v))",
     _date_: "type(v) is date",
     _opt_date: "(v is None or type(v) is date)",
+    _code: "(type(v) is str and v.strip() == v and 0 < len(v) <= 80)",
+    _uom: "(type(v) is str and v.strip() == v and 0 < len(v) <= 8 and v.isascii()"
+    " and v.upper() == v)",
+    _opt_amount: "(v is None or amount(v))",
+    _quantity: "(amount(v) and v >= 0)",
+    _opt_quantity: "(v is None or (amount(v) and v >= 0))",
 }
 _MISSING = object()
 _Builder = Callable[[Mapping[str, Any]], Any]
@@ -272,6 +278,7 @@ def _compile(cls: type[BaseModel]) -> _Builder:
         "setattr": _set,
         "after": _AFTER.get(cls),
         "nested_list": _nested_list,
+        "amount": _amount,
     }
     out = ["def make(data):", "    get = data.get", "    given = 0"]
     names = []
@@ -325,12 +332,13 @@ def _nested_list(value: object, nested: type[BaseModel]) -> list[Any] | None:
     dicts are built with ``fast_model``; None when anything else is in the way."""
     if type(value) is not list:
         return None
+    make = _BUILDERS.get(nested) or _compile(nested)
     built = []
     for item in value:
         if type(item) is not nested:
             if type(item) is not dict:
                 return None
-            item = fast_model(nested, item)
+            item = make(item)
             if item is None:
                 return None
         built.append(item)
