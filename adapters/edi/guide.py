@@ -90,6 +90,9 @@ class LoopSpec:
     # with that id, or a loop child whose first segment has that id)
     starts: dict[str, list[int]] = field(default_factory=dict)
     required: tuple[int, ...] = ()  # indexes of the required children
+    # for each index k (and len(children)), the first required child at or after k, or
+    # len(children): whether a stretch of skipped children holds a required one is one lookup
+    next_required: tuple[int, ...] = ()
 
     @property
     def trigger(self) -> str:
@@ -98,6 +101,10 @@ class LoopSpec:
 
     def index(self) -> None:
         self.required = tuple(i for i, c in enumerate(self.children) if c.usage == "R")
+        size = len(self.children)
+        self.next_required = tuple(
+            min((r for r in self.required if r >= k), default=size) for k in range(size + 1)
+        )
         self.starts = {}
         for i, child in enumerate(self.children):
             key = child.id if isinstance(child, SegmentSpec) else child.trigger

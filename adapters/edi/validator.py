@@ -413,8 +413,9 @@ def validate_set(
             continue
         while len(stack) - 1 > depth:
             closing = stack.pop()
-            missing(closing, closing.idx + 1, len(closing.loop.children), position)
-        if j > frame.idx + 1:
+            if closing.loop.next_required[closing.idx + 1] < len(closing.loop.children):
+                missing(closing, closing.idx + 1, len(closing.loop.children), position)
+        if frame.loop.next_required[frame.idx + 1] < j:
             missing(frame, frame.idx + 1, j, position)
         child = frame.loop.children[j]
         frame.idx = j
