@@ -139,22 +139,9 @@ def _compile_fast_check(spec: SegmentSpec) -> Callable[[list[str], str | None], 
         "date_ok": _date_ok,
         "time_ok": _time_ok,
     }
-    out = ["def fast(f, rep):", "    n = len(f) - 1"]
-    out.append(f"    if n > {len(spec.elements)} or n < {spec.last_required}:")
-    out.append("        return False")
-    for i, es in enumerate(spec.elements, 1):
-        env[f"e{i}"] = es
-        indent = "    "
-        if i > spec.last_required:
-            out.append(f"    if n >= {i}:")
-            indent = "        "
-        out.append(f"{indent}v = f[{i}]")
-        test = _value_test(es, i, env)
-        if es.usage == "R":
-            out.append(f"{indent}if not v or not ({test}):")
-        else:
-            out.append(f"{indent}if v and not ({test}):")
-        out.append(f"{indent}    return False")
+    # the syntax notes, in a function of their own: the element checks return through it
+    # as soon as the segment has no more elements
+    syntax = ["def syntax(f, n):"]
     for rule in spec.syntax:
         has = [f"(n >= {p} and f[{p}] != '')" for p in rule.positions]
         kind = rule.kind
@@ -172,9 +159,26 @@ def _compile_fast_check(spec: SegmentSpec) -> Callable[[list[str], str | None], 
             broken = f"sum(({', '.join(has)},)) > 1"
         else:
             continue  # _violated knows no other kind
-        out.append(f"    if {broken}:")
+        syntax.append(f"    if {broken}:")
+        syntax.append("        return False")
+    syntax.append("    return True")
+    end = "syntax(f, n)" if len(syntax) > 2 else "True"
+    out = [*syntax, "def fast(f, rep):", "    n = len(f) - 1"]
+    out.append(f"    if n > {len(spec.elements)} or n < {spec.last_required}:")
+    out.append("        return False")
+    for i, es in enumerate(spec.elements, 1):
+        env[f"e{i}"] = es
+        if i > spec.last_required:
+            out.append(f"    if n < {i}:")
+            out.append(f"        return {end}")
+        out.append(f"    v = f[{i}]")
+        test = _value_test(es, i, env)
+        if es.usage == "R":
+            out.append(f"    if not v or not ({test}):")
+        else:
+            out.append(f"    if v and not ({test}):")
         out.append("        return False")
-    out.append("    return True")
+    out.append(f"    return {end}")
     exec("\n".join(out), env)  # the source is built above from the spec's numbers
     fast = cast("Callable[[list[str], str | None], bool]", env["fast"])
     object.__setattr__(spec, "fast_check", fast)
