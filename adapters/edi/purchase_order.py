@@ -40,10 +40,26 @@ def parse_850(segments: Sequence[Segment], envelope: Envelope | None = None) -> 
     header_requested = None
     in_party = False
     other_ids: list[dict[str, str]] = []  # PO1 product ids with no canonical field
+    line: dict[str, object] | None = None  # the current PO1 line
     for position, seg in enumerate(segments, 1):
-        sid = seg.fields[0]
-        line = lines[-1] if lines else None
-        if sid == "BEG":
+        fields = seg.fields
+        sid = fields[0]
+        # the line segments first: they are most of an order
+        if sid == "PO1":
+            in_party = False
+            ids = product_ids(seg, 6)
+            line = _line(seg, len(lines) + 1, ids)
+            lines.append(line)
+            if ids.others:
+                other_ids.append({"line": str(line["line_number"]), **ids.others})
+        elif sid == "PID" and line is not None and seg.get(1) == "F" and "description" not in line:
+            line["description"] = seg.get(5) or None
+        elif sid == "DTM" and seg.get(1) == "002":
+            if line is not None:
+                line["requested_date"] = to_date(seg.get(2))
+            else:
+                header_requested = to_date(seg.get(2))
+        elif sid == "BEG":
             head.update(
                 purpose=purpose_of(seg.get(1)),
                 order_type=seg.get(2) or None,
@@ -60,23 +76,10 @@ def parse_850(segments: Sequence[Segment], envelope: Envelope | None = None) -> 
             in_party = parties.feed(seg)
         elif sid in ("N3", "N4") and in_party and line is None:
             parties.feed(seg)
-        elif sid == "PO1":
-            in_party = False
-            ids = product_ids(seg, 6)
-            lines.append(_line(seg, len(lines) + 1, ids))
-            if ids.others:
-                other_ids.append({"line": str(lines[-1]["line_number"]), **ids.others})
-        elif sid == "PID" and line is not None and seg.get(1) == "F" and "description" not in line:
-            line["description"] = seg.get(5) or None
-        elif sid == "DTM" and seg.get(1) == "002":
-            if line is not None:
-                line["requested_date"] = to_date(seg.get(2))
-            else:
-                header_requested = to_date(seg.get(2))
         else:
             in_party = in_party and sid in _N1_LOOP_OTHERS
             if sid not in _ENVELOPE_IDS:
-                unmapped.append(Unmapped(position, tuple(seg.fields)))
+                unmapped.append(Unmapped(position, tuple(fields)))
     if header_requested is not None:
         # a header DTM*002 applies to every line that does not carry its own (X12 850 notes)
         for line in lines:
