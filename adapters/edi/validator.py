@@ -330,13 +330,17 @@ class _Add(Protocol):  # the signature of check_segment's ``add`` helper
 
 
 class _Frame:
-    __slots__ = ("counts", "idx", "loop")
+    __slots__ = ("children", "counts", "idx", "loop", "next_required", "starts")
 
     def __init__(self, loop: LoopSpec) -> None:
         self.loop = loop
         self.idx = 0
         self.counts = [0] * len(loop.children)
         self.counts[0] = 1
+        # the loop's tables, one attribute away for the walk
+        self.starts = loop.starts
+        self.children = loop.children
+        self.next_required = loop.next_required
 
 
 _SEG_MESSAGES = {
@@ -400,7 +404,7 @@ def validate_set(
         j = -1
         while depth >= 0:
             frame = stack[depth]
-            starts = frame.loop.starts.get(sid)
+            starts = frame.starts.get(sid)
             if starts:
                 idx = frame.idx
                 for i in starts:
@@ -417,11 +421,11 @@ def validate_set(
             continue
         while len(stack) - 1 > depth:
             closing = stack.pop()
-            if closing.loop.next_required[closing.idx + 1] < len(closing.loop.children):
-                missing(closing, closing.idx + 1, len(closing.loop.children), position)
-        if frame.loop.next_required[frame.idx + 1] < j:
+            if closing.next_required[closing.idx + 1] < len(closing.children):
+                missing(closing, closing.idx + 1, len(closing.children), position)
+        if frame.next_required[frame.idx + 1] < j:
             missing(frame, frame.idx + 1, j, position)
-        child = frame.loop.children[j]
+        child = frame.children[j]
         frame.idx = j
         counts = frame.counts
         counts[j] += 1
