@@ -64,8 +64,26 @@ def parse_830(
         "unmapped_forecasts": [],
     }
     for position, seg in enumerate(segments, 1):
-        sid = seg.fields[0]
+        fields = seg.fields
+        sid = fields[0]
         line = lines[-1] if lines else None
+        if sid == "FST" and line is not None:  # most of a schedule: read it first
+            padded = fields if len(fields) > 5 else fields + [""] * (6 - len(fields))
+            kind = KINDS.get(padded[2])
+            period = PERIODS.get(padded[3])
+            if kind is not None and period is not None:
+                forecasts = line["forecasts"]
+                assert isinstance(forecasts, list)
+                forecasts.append(
+                    {
+                        "quantity": decimal_or_none(padded[1]),
+                        "kind": kind,
+                        "period": period,
+                        "start": to_date(padded[4]),
+                        "end": to_date(padded[5]),
+                    }
+                )
+                continue
         item = str(len(lines))
         if sid == "BFR":
             head.update(
@@ -90,18 +108,6 @@ def parse_830(
             )
         elif sid == "UIT" and line is not None:
             line["uom"] = seg.get(1).split(component)[0]  # UIT01 is composite C001
-        elif sid == "FST" and line is not None and seg.get(2) in KINDS and seg.get(3) in PERIODS:
-            forecasts = line["forecasts"]
-            assert isinstance(forecasts, list)
-            forecasts.append(
-                {
-                    "quantity": decimal_or_none(seg.get(1)),
-                    "kind": KINDS[seg.get(2)],
-                    "period": PERIODS[seg.get(3)],
-                    "start": to_date(seg.get(4)),
-                    "end": to_date(seg.get(5)),
-                }
-            )
         elif sid == "SHP" and line is not None:
             if seg.get(1) == "02" and seg.get(2):
                 line["cumulative_received"] = decimal_or_none(seg.get(2))
