@@ -94,9 +94,9 @@ def parse_856(segments: Sequence[Segment], envelope: Envelope | None = None) -> 
     for level in levels:
         if level.code != "I":
             continue
-        lines.append(_line(level, by_id, used))
-        lin = level.first("LIN")
-        others = product_ids(lin, 2).others if lin else {}
+        line, ids = _line(level, by_id, used)
+        lines.append(line)
+        others = ids.others
         if others:
             other_ids.append({"line": str(len(lines)), "hl": level.hl_id, **others})
     notice = build(
@@ -142,7 +142,10 @@ def _ancestor(level: _Level, by_id: dict[str, _Level], codes: str) -> _Level | N
     return None
 
 
-def _line(level: _Level, by_id: dict[str, _Level], used: set[int]) -> ShipNoticeLine:
+def _line(
+    level: _Level, by_id: dict[str, _Level], used: set[int]
+) -> tuple[ShipNoticeLine, ProductIds]:
+    """The canonical line of an item level, and the product ids of its LIN."""
     lin = level.first("LIN")
     sn1 = level.first("SN1")
     if sn1 is None:
@@ -164,7 +167,7 @@ def _line(level: _Level, by_id: dict[str, _Level], used: set[int]) -> ShipNotice
         if seg is not None:
             used.add(id(seg))
     ids = product_ids(lin, 2) if lin else ProductIds()
-    return build(
+    line = build(
         ShipNoticeLine,
         {
             "po_number": prf.get(1) if prf else None,
@@ -179,6 +182,7 @@ def _line(level: _Level, by_id: dict[str, _Level], used: set[int]) -> ShipNotice
             "sscc": man.get(2) if man else None,
         },
     )
+    return line, ids
 
 
 def render_856(notice: ShipNotice) -> list[list[str]]:
