@@ -9,6 +9,7 @@ import datetime as dt
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 from adapters.edi.build import build
 from adapters.edi.envelope import parse_date
@@ -69,7 +70,9 @@ def party_role(code: str) -> PartyRole:
     return _ROLE_BY_CODE.get(code, PartyRole.OTHER)
 
 
+@lru_cache(maxsize=4096)
 def to_date(value: str) -> dt.date | None:
+    # cached: the same few dates recur on every line of a file (dates are immutable)
     return parse_date(value) if value else None
 
 
