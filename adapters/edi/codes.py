@@ -9,7 +9,9 @@ import datetime as dt
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
+from adapters.edi.build import build
 from adapters.edi.envelope import parse_date
 from adapters.edi.lexer import Segment
 from gateway.model import Envelope, Party, PartyRole, Purpose
@@ -68,7 +70,9 @@ def party_role(code: str) -> PartyRole:
     return _ROLE_BY_CODE.get(code, PartyRole.OTHER)
 
 
+@lru_cache(maxsize=4096)
 def to_date(value: str) -> dt.date | None:
+    # cached: the same few dates recur on every line of a file (dates are immutable)
     return parse_date(value) if value else None
 
 
@@ -107,22 +111,27 @@ def product_ids(seg: Segment, first: int) -> ProductIds:
     found: dict[str, str] = {}
     fields = seg.fields
     for i in range(first, len(fields) - 1, 2):
-        qualifier, value = fields[i], fields[i + 1]
-        if qualifier and value and qualifier not in found:
-            found[qualifier] = value
-
-    used: set[str] = set()
-
-    def pick(qualifiers: Sequence[str]) -> str | None:
+        qualifier = fields[i]
+        if qualifier and qualifier not in found:
+            value = fields[i + 1]
+            if value:
+                found[qualifier] = value
+    if not found:
+        return ProductIds()
+    others = dict(found)
+    picked: list[str | None] = []
+    for qualifiers in _PICK_ORDER:
+        pick: str | None = None
         for qualifier in qualifiers:
             if qualifier in found:
-                used.add(qualifier)
-                return found[qualifier]
-        return None
+                pick = found[qualifier]
+                del others[qualifier]
+                break
+        picked.append(pick)
+    return ProductIds(picked[0], picked[1], picked[2], picked[3], others)
 
-    ids = ProductIds(pick(BUYER_ITEM), pick(VENDOR_ITEM), pick(UPC), pick(LOT))
-    ids.others = {q: v for q, v in found.items() if q not in used}
-    return ids
+
+_PICK_ORDER = (BUYER_ITEM, VENDOR_ITEM, UPC, LOT)
 
 
 def product_pairs(ids: ProductIds) -> list[str]:
@@ -212,7 +221,7 @@ class PartyReader:
         return False
 
     def build(self) -> list[Party]:
-        return [Party.model_validate(p) for p in self.parties]
+        return [build(Party, p) for p in self.parties]
 
 
 def party_segments(parties: Sequence[Party]) -> Iterator[list[str]]:

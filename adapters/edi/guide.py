@@ -8,7 +8,7 @@ with dictionary lookups instead of pyx12's walk over the map. pyx12's ``wrapper`
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -69,6 +69,11 @@ class SegmentSpec:
     syntax: tuple[SyntaxRule, ...]
     pos: int = 0
     last_required: int = 0  # position of the last required element (0: none)
+    # the validator's compiled fast check of this segment (made on first use; not copied by
+    # dataclasses.replace, so a changed spec never keeps the check of the original)
+    fast_check: Callable[[list[str], str | None], bool] | None = field(
+        default=None, init=False, compare=False, repr=False
+    )
 
     def __post_init__(self) -> None:
         last = max((i for i, e in enumerate(self.elements, 1) if e.usage == "R"), default=0)
@@ -85,6 +90,9 @@ class LoopSpec:
     # with that id, or a loop child whose first segment has that id)
     starts: dict[str, list[int]] = field(default_factory=dict)
     required: tuple[int, ...] = ()  # indexes of the required children
+    # for each index k (and len(children)), the first required child at or after k, or
+    # len(children): whether a stretch of skipped children holds a required one is one lookup
+    next_required: tuple[int, ...] = ()
 
     @property
     def trigger(self) -> str:
@@ -93,6 +101,10 @@ class LoopSpec:
 
     def index(self) -> None:
         self.required = tuple(i for i, c in enumerate(self.children) if c.usage == "R")
+        size = len(self.children)
+        self.next_required = tuple(
+            min((r for r in self.required if r >= k), default=size) for k in range(size + 1)
+        )
         self.starts = {}
         for i, child in enumerate(self.children):
             key = child.id if isinstance(child, SegmentSpec) else child.trigger

@@ -228,11 +228,37 @@ def _lex(chunks: Iterable[str]) -> Iterator[Segment]:
             continue
         terminator = delimiters.segment
         element = delimiters.element
+        newlines = _NEWLINES.replace(terminator, "")
+        text = buf
+        for char in newlines:
+            if char in text:
+                text = text.replace(char, "")
+        if "IEA" not in text and "ISA" not in text:
+            # the common case: the whole buffer lies inside one interchange, so its line
+            # breaks can go at once, and no segment in it can change the delimiters
+            pieces = text.split(terminator)
+            tail = pieces.pop()
+            for piece in pieces:
+                if piece:  # an empty segment (e.g. a doubled terminator) is not data
+                    index += 1
+                    yield Segment(piece.split(element), index)
+            if eof:
+                tail = tail.strip()
+                if tail:
+                    index += 1  # the last segment lacks its terminator: keep it
+                    yield Segment(tail.split(element), index)
+                return
+            more = next(chunk_iter, None)
+            if more is None:
+                eof = True
+                buf = tail
+            else:
+                buf = tail + more
+            continue
         pieces = buf.split(terminator)
         tail = pieces.pop()
-        # line breaks are removed per segment, not per chunk: the next interchange in the
-        # file may use a line break as its terminator
-        newlines = _NEWLINES.replace(terminator, "")
+        # otherwise line breaks are removed per segment, not per chunk: the next interchange
+        # in the file may use a line break as its terminator
         wrapped = any(char in buf for char in newlines)
         for k, piece in enumerate(pieces):
             if wrapped:

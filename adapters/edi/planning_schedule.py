@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from adapters.edi.build import build
 from adapters.edi.codes import (
     PURPOSE_CODES,
     Mapped,
@@ -63,8 +64,26 @@ def parse_830(
         "unmapped_forecasts": [],
     }
     for position, seg in enumerate(segments, 1):
-        sid = seg.fields[0]
+        fields = seg.fields
+        sid = fields[0]
         line = lines[-1] if lines else None
+        if sid == "FST" and line is not None:  # most of a schedule: read it first
+            padded = fields if len(fields) > 5 else fields + [""] * (6 - len(fields))
+            kind = KINDS.get(padded[2])
+            period = PERIODS.get(padded[3])
+            if kind is not None and period is not None:
+                forecasts = line["forecasts"]
+                assert isinstance(forecasts, list)
+                forecasts.append(
+                    {
+                        "quantity": decimal_or_none(padded[1]),
+                        "kind": kind,
+                        "period": period,
+                        "start": to_date(padded[4]),
+                        "end": to_date(padded[5]),
+                    }
+                )
+                continue
         item = str(len(lines))
         if sid == "BFR":
             head.update(
@@ -77,7 +96,9 @@ def parse_830(
                 issue_date=to_date(seg.get(8)),
             )
         elif sid == "REF" and line is None:
-            references.append(Reference(qualifier=seg.get(1), value=seg.get(2) or seg.get(3)))
+            references.append(
+                build(Reference, {"qualifier": seg.get(1), "value": seg.get(2) or seg.get(3)})
+            )
         elif sid in ("N1", "N3", "N4") and line is None and parties.feed(seg):
             pass
         elif sid == "LIN":
@@ -87,18 +108,6 @@ def parse_830(
             )
         elif sid == "UIT" and line is not None:
             line["uom"] = seg.get(1).split(component)[0]  # UIT01 is composite C001
-        elif sid == "FST" and line is not None and seg.get(2) in KINDS and seg.get(3) in PERIODS:
-            forecasts = line["forecasts"]
-            assert isinstance(forecasts, list)
-            forecasts.append(
-                {
-                    "quantity": decimal_or_none(seg.get(1)),
-                    "kind": KINDS[seg.get(2)],
-                    "period": PERIODS[seg.get(3)],
-                    "start": to_date(seg.get(4)),
-                    "end": to_date(seg.get(5)),
-                }
-            )
         elif sid == "SHP" and line is not None:
             if seg.get(1) == "02" and seg.get(2):
                 line["cumulative_received"] = decimal_or_none(seg.get(2))
@@ -123,14 +132,15 @@ def parse_830(
                     _record(item, seg, "quantity", "qualifier", "timing", "start", "end")
                 )
             unmapped.append(Unmapped(position, tuple(seg.fields)))
-    schedule = PlanningSchedule.model_validate(
+    schedule = build(
+        PlanningSchedule,
         {
             **head,
             "envelope": envelope,
             "references": references,
             "parties": parties.build(),
             "lines": lines,
-        }
+        },
     )
     return Mapped(schedule, unmapped, {k: v for k, v in details.items() if v})
 

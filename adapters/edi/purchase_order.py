@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import Decimal
 
+from adapters.edi.build import build
 from adapters.edi.codes import (
     PURPOSE_CODES,
     Mapped,
@@ -39,10 +40,26 @@ def parse_850(segments: Sequence[Segment], envelope: Envelope | None = None) -> 
     header_requested = None
     in_party = False
     other_ids: list[dict[str, str]] = []  # PO1 product ids with no canonical field
+    line: dict[str, object] | None = None  # the current PO1 line
     for position, seg in enumerate(segments, 1):
-        sid = seg.fields[0]
-        line = lines[-1] if lines else None
-        if sid == "BEG":
+        fields = seg.fields
+        sid = fields[0]
+        # the line segments first: they are most of an order
+        if sid == "PO1":
+            in_party = False
+            ids = product_ids(seg, 6)
+            line = _line(seg, len(lines) + 1, ids)
+            lines.append(line)
+            if ids.others:
+                other_ids.append({"line": str(line["line_number"]), **ids.others})
+        elif sid == "PID" and line is not None and seg.get(1) == "F" and "description" not in line:
+            line["description"] = seg.get(5) or None
+        elif sid == "DTM" and seg.get(1) == "002":
+            if line is not None:
+                line["requested_date"] = to_date(seg.get(2))
+            else:
+                header_requested = to_date(seg.get(2))
+        elif sid == "BEG":
             head.update(
                 purpose=purpose_of(seg.get(1)),
                 order_type=seg.get(2) or None,
@@ -52,52 +69,44 @@ def parse_850(segments: Sequence[Segment], envelope: Envelope | None = None) -> 
         elif sid == "CUR" and line is None:
             head["currency"] = seg.get(2) or None
         elif sid == "REF" and line is None and not in_party:
-            references.append(Reference(qualifier=seg.get(1), value=seg.get(2) or seg.get(3)))
+            references.append(
+                build(Reference, {"qualifier": seg.get(1), "value": seg.get(2) or seg.get(3)})
+            )
         elif sid == "N1" and line is None:
             in_party = parties.feed(seg)
         elif sid in ("N3", "N4") and in_party and line is None:
             parties.feed(seg)
-        elif sid == "PO1":
-            in_party = False
-            lines.append(_line(seg, len(lines) + 1))
-            others = product_ids(seg, 6).others
-            if others:
-                other_ids.append({"line": str(lines[-1]["line_number"]), **others})
-        elif sid == "PID" and line is not None and seg.get(1) == "F" and "description" not in line:
-            line["description"] = seg.get(5) or None
-        elif sid == "DTM" and seg.get(1) == "002":
-            if line is not None:
-                line["requested_date"] = to_date(seg.get(2))
-            else:
-                header_requested = to_date(seg.get(2))
         else:
             in_party = in_party and sid in _N1_LOOP_OTHERS
             if sid not in _ENVELOPE_IDS:
-                unmapped.append(Unmapped(position, tuple(seg.fields)))
+                unmapped.append(Unmapped(position, tuple(fields)))
     if header_requested is not None:
         # a header DTM*002 applies to every line that does not carry its own (X12 850 notes)
         for line in lines:
             line.setdefault("requested_date", header_requested)
-    order = PurchaseOrder.model_validate(
+    order = build(
+        PurchaseOrder,
         {
             **head,
             "envelope": envelope,
             "references": references,
             "parties": parties.build(),
             "lines": lines,
-        }
+        },
     )
     return Mapped(order, unmapped, {"other_product_ids": other_ids} if other_ids else {})
 
 
-def _line(seg: Segment, ordinal: int) -> dict[str, object]:
-    ids = product_ids(seg, 6)
+def _line(seg: Segment, ordinal: int, ids: ProductIds) -> dict[str, object]:
+    fields = seg.fields
+    if len(fields) < 5:
+        fields = fields + [""] * (5 - len(fields))
     return {
         # PO101 is optional in X12; the canonical line number then is the line's ordinal
-        "line_number": seg.get(1) or str(ordinal),
-        "quantity": decimal_or_none(seg.get(2)),
-        "uom": seg.get(3),
-        "unit_price": decimal_or_none(seg.get(4)),
+        "line_number": fields[1] or str(ordinal),
+        "quantity": decimal_or_none(fields[2]),
+        "uom": fields[3],
+        "unit_price": decimal_or_none(fields[4]),
         "buyer_item": ids.buyer_item,
         "vendor_item": ids.vendor_item,
         "upc": ids.upc,

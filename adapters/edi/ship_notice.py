@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import groupby
 
+from adapters.edi.build import build
 from adapters.edi.codes import (
     PURPOSE_CODES,
     Mapped,
@@ -93,12 +94,13 @@ def parse_856(segments: Sequence[Segment], envelope: Envelope | None = None) -> 
     for level in levels:
         if level.code != "I":
             continue
-        lines.append(_line(level, by_id, used))
-        lin = level.first("LIN")
-        others = product_ids(lin, 2).others if lin else {}
+        line, ids = _line(level, by_id, used)
+        lines.append(line)
+        others = ids.others
         if others:
             other_ids.append({"line": str(len(lines)), "hl": level.hl_id, **others})
-    notice = ShipNotice.model_validate(
+    notice = build(
+        ShipNotice,
         {
             "envelope": envelope,
             "shipment_id": bsn.get(2),
@@ -108,13 +110,13 @@ def parse_856(segments: Sequence[Segment], envelope: Envelope | None = None) -> 
             "carrier": td5.get(3) if td5 else None,
             "bill_of_lading": next((r.get(2) for r in refs if r.get(1) == "BM"), None),
             "references": [
-                Reference(qualifier=r.get(1), value=r.get(2) or r.get(3))
+                build(Reference, {"qualifier": r.get(1), "value": r.get(2) or r.get(3)})
                 for r in refs
                 if r.get(1) != "BM"
             ],
             "parties": parties.build(),
             "lines": lines,
-        }
+        },
     )
     unmapped = [
         Unmapped(position, tuple(seg.fields))
@@ -140,7 +142,10 @@ def _ancestor(level: _Level, by_id: dict[str, _Level], codes: str) -> _Level | N
     return None
 
 
-def _line(level: _Level, by_id: dict[str, _Level], used: set[int]) -> ShipNoticeLine:
+def _line(
+    level: _Level, by_id: dict[str, _Level], used: set[int]
+) -> tuple[ShipNoticeLine, ProductIds]:
+    """The canonical line of an item level, and the product ids of its LIN."""
     lin = level.first("LIN")
     sn1 = level.first("SN1")
     if sn1 is None:
@@ -162,17 +167,22 @@ def _line(level: _Level, by_id: dict[str, _Level], used: set[int]) -> ShipNotice
         if seg is not None:
             used.add(id(seg))
     ids = product_ids(lin, 2) if lin else ProductIds()
-    return ShipNoticeLine(
-        po_number=prf.get(1) if prf else None,
-        line_number=(lin.get(1) or None) if lin else None,
-        buyer_item=ids.buyer_item,
-        vendor_item=ids.vendor_item,
-        upc=ids.upc,
-        lot=ids.lot,
-        quantity=decimal_or_none(sn1.get(2)) or Decimal(0),  # SN102 is required by the guide
-        uom=sn1.get(3),
-        sscc=man.get(2) if man else None,
+    line = build(
+        ShipNoticeLine,
+        {
+            "po_number": prf.get(1) if prf else None,
+            "line_number": (lin.get(1) or None) if lin else None,
+            "buyer_item": ids.buyer_item,
+            "vendor_item": ids.vendor_item,
+            "upc": ids.upc,
+            "lot": ids.lot,
+            # SN102 is required by the guide
+            "quantity": decimal_or_none(sn1.get(2)) or Decimal(0),
+            "uom": sn1.get(3),
+            "sscc": man.get(2) if man else None,
+        },
     )
+    return line, ids
 
 
 def render_856(notice: ShipNotice) -> list[list[str]]:

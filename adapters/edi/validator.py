@@ -9,9 +9,9 @@ innermost open loop outwards, where the guide allows it at or after the current 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import lru_cache
-from typing import Protocol
+from typing import Protocol, cast
 
 from adapters.edi.envelope import parse_date, parse_time
 from adapters.edi.errors import EdiError, ElementError, Location, SegmentError
@@ -108,50 +108,113 @@ def check_segment(
     base: Location,
 ) -> list[ElementError]:
     """Element errors of one segment (AK4), in element order."""
-    if _looks_valid(spec, seg.fields):
+    fast = spec.fast_check or _compile_fast_check(spec)
+    if fast(seg.fields, repetition):
         return []
     return _element_errors(spec, seg, position, component, repetition, base)
 
 
-def _looks_valid(spec: SegmentSpec, fields: list[str]) -> bool:
+def _looks_valid(spec: SegmentSpec, fields: list[str], repetition: str | None = None) -> bool:
     """The fast path: True only when the segment certainly has no element error.
 
     Most segments are valid, so they are checked once with the cheapest tests; anything
     doubtful (a composite, a repeat, a syntax note that applies) goes to the full check,
     which then finds and locates the errors.
     """
-    count = len(fields) - 1
-    elements = spec.elements
-    if count > len(elements) or count < spec.last_required:
-        return False
-    position = 0
-    for es in elements[:count]:
-        position += 1
-        value = fields[position]
-        if not value:
-            if es.usage == "R":
-                return False
-            continue
-        dtype = es.dtype
-        if dtype == "AN":
-            if not es.min_len <= len(value) <= es.max_len or _CONTROL.search(value):
-                return False
-        elif dtype == "ID":
-            codes = es.codes
-            if codes is not None:
-                if value not in codes:
-                    return False
-            elif not (es.min_len <= len(value) <= es.max_len):
-                return False
-        elif es.usage == "N" or es.components or check_element(es, value) is not None:
-            return False
+    fast = spec.fast_check or _compile_fast_check(spec)
+    return fast(fields, repetition)
+
+
+def _compile_fast_check(spec: SegmentSpec) -> Callable[[list[str], str | None], bool]:
+    """``_looks_valid`` for one segment spec as straight-line Python, made once per spec.
+
+    Every test is one that ``_element_errors`` also makes (same lengths, codes, character
+    and date checks), unrolled per element with the spec's numbers as constants: a True
+    from it means the full check would find nothing. Composites, elements marked not used
+    and values holding a repetition separator go to the full check.
+    """
+    env: dict[str, object] = {
+        "control": _CONTROL.search,
+        "check": check_element,
+        "date_ok": _date_ok,
+        "time_ok": _time_ok,
+    }
+    # the syntax notes, in a function of their own: the element checks return through it
+    # as soon as the segment has no more elements
+    syntax = ["def syntax(f, n):"]
     for rule in spec.syntax:
-        # a note whose elements are all absent holds, except R (one of them is required)
-        if rule.low > count and rule.kind != "R":
-            continue
-        if _violated(rule, fields, count) is not None:
-            return False
-    return True
+        has = [f"(n >= {p} and f[{p}] != '')" for p in rule.positions]
+        kind = rule.kind
+        if kind == "P":
+            broken = f"any(({', '.join(has)},)) and not all(({', '.join(has)},))"
+            if len(has) == 2:
+                broken = f"{has[0]} != {has[1]}"
+        elif kind == "C":
+            broken = f"{has[0]} and not ({' and '.join(has[1:])})"
+        elif kind == "L":
+            broken = f"{has[0]} and not ({' or '.join(has[1:])})"
+        elif kind == "R":
+            broken = f"not ({' or '.join(has)})"
+        elif kind == "E":
+            broken = f"sum(({', '.join(has)},)) > 1"
+        else:
+            continue  # _violated knows no other kind
+        syntax.append(f"    if {broken}:")
+        syntax.append("        return False")
+    syntax.append("    return True")
+    end = "syntax(f, n)" if len(syntax) > 2 else "True"
+    out = [*syntax, "def fast(f, rep):", "    n = len(f) - 1"]
+    out.append(f"    if n > {len(spec.elements)} or n < {spec.last_required}:")
+    out.append("        return False")
+    for i, es in enumerate(spec.elements, 1):
+        env[f"e{i}"] = es
+        if i > spec.last_required:
+            out.append(f"    if n < {i}:")
+            out.append(f"        return {end}")
+        out.append(f"    v = f[{i}]")
+        test = _value_test(es, i, env)
+        if es.usage == "R":
+            out.append(f"    if not v or not ({test}):")
+        else:
+            out.append(f"    if v and not ({test}):")
+        out.append("        return False")
+    out.append(f"    return {end}")
+    exec("\n".join(out), env)  # the source is built above from the spec's numbers
+    fast = cast("Callable[[list[str], str | None], bool]", env["fast"])
+    object.__setattr__(spec, "fast_check", fast)
+    return fast
+
+
+def _value_test(es: ElementSpec, i: int, env: dict[str, object]) -> str:
+    """A Python expression over ``v`` (non-empty) that is true only if ``v`` meets ``es``."""
+    if es.usage == "N" or es.components:
+        return "False"
+    low, high = es.min_len, es.max_len
+    size = f"{low} <= len(v) <= {high}"
+    printable = "(v.isprintable() or not control(v))"  # isprintable: no C0, DEL or C1
+    dtype = es.dtype
+    if dtype == "AN":
+        test = f"{size} and {printable}"
+    elif dtype == "ID":
+        codes = es.codes
+        if codes is None:
+            test = f"{size} and {printable}"
+        else:
+            env[f"c{i}"] = codes
+            test = f"v in c{i}"
+            if not all(low <= len(c) <= high and not _CONTROL.search(c) for c in codes):
+                test += f" and {size} and {printable}"
+    elif dtype == "DT":
+        test = f"v.isdigit() and v.isascii() and {size} and date_ok(v)"
+    elif dtype == "TM":
+        test = f"v.isdigit() and v.isascii() and {size} and time_ok(v)"
+    elif dtype.startswith("N") or dtype == "R":
+        test = f"(v.isdigit() and v.isascii() and {size}) or check(e{i}, v) is None"
+    else:
+        test = f"check(e{i}, v) is None"
+    if es.repeat > 1:
+        test = f"(rep is None or rep not in v) and ({test})"
+    return test
 
 
 def _violated(rule: SyntaxRule, fields: list[str], count: int) -> tuple[int, str] | None:
@@ -267,25 +330,17 @@ class _Add(Protocol):  # the signature of check_segment's ``add`` helper
 
 
 class _Frame:
-    __slots__ = ("counts", "idx", "loop")
+    __slots__ = ("children", "counts", "idx", "loop", "next_required", "starts")
 
     def __init__(self, loop: LoopSpec) -> None:
         self.loop = loop
         self.idx = 0
         self.counts = [0] * len(loop.children)
         self.counts[0] = 1
-
-
-def _locate(stack: list[_Frame], sid: str) -> tuple[int, int] | None:
-    for depth in range(len(stack) - 1, -1, -1):
-        frame = stack[depth]
-        starts = frame.loop.starts.get(sid)
-        if starts:
-            for i in starts:
-                # a loop's own first segment never repeats inside it: it opens a new loop
-                if i >= frame.idx and (i or not depth):
-                    return depth, i
-    return None
+        # the loop's tables, one attribute away for the walk
+        self.starts = loop.starts
+        self.children = loop.children
+        self.next_required = loop.next_required
 
 
 _SEG_MESSAGES = {
@@ -342,28 +397,44 @@ def validate_set(
                 seg_error("3", sid, position, None if frame is root else frame.loop.id)
 
     for position, seg in enumerate(segments, 1):
-        sid = seg.fields[0]
-        found = _locate(stack, sid)
-        if found is None:
+        fields = seg.fields
+        sid = fields[0]
+        # _locate, inlined: the innermost open loop that allows sid at or after its place
+        depth = len(stack) - 1
+        j = -1
+        while depth >= 0:
+            frame = stack[depth]
+            starts = frame.starts.get(sid)
+            if starts:
+                idx = frame.idx
+                for i in starts:
+                    # a loop's own first segment never repeats inside it: it opens a new loop
+                    if i >= idx and (i or not depth):
+                        j = i
+                        break
+                if j >= 0:
+                    break
+            depth -= 1
+        if j < 0:
             known = sid in guide.segment_ids and _SEGMENT_ID.fullmatch(sid) is not None
             seg_error("2" if known else "1", sid, position, stack[-1].loop.id)
             continue
-        depth, j = found
         while len(stack) - 1 > depth:
             closing = stack.pop()
-            missing(closing, closing.idx + 1, len(closing.loop.children), position)
-        frame = stack[depth]
-        if j > frame.idx + 1:
+            if closing.next_required[closing.idx + 1] < len(closing.children):
+                missing(closing, closing.idx + 1, len(closing.children), position)
+        if frame.next_required[frame.idx + 1] < j:
             missing(frame, frame.idx + 1, j, position)
-        child = frame.loop.children[j]
+        child = frame.children[j]
         frame.idx = j
-        frame.counts[j] += 1
+        counts = frame.counts
+        counts[j] += 1
         if isinstance(child, SegmentSpec):
             spec = child
-            if frame.counts[j] > spec.max_use:
+            if counts[j] > spec.max_use:
                 seg_error("5", sid, position, None if depth == 0 else frame.loop.id)
         else:
-            if frame.counts[j] > child.repeat:
+            if counts[j] > child.repeat:
                 seg_error("4", sid, position, child.id)
             loop: LoopSpec = child
             while True:
@@ -373,7 +444,10 @@ def validate_set(
                     spec = first
                     break
                 loop = first
-        element_errors = check_segment(spec, seg, position, component, repetition, base)
+        fast = spec.fast_check or _compile_fast_check(spec)
+        if fast(fields, repetition):
+            continue  # check_segment, inlined: the common case, a clean segment
+        element_errors = _element_errors(spec, seg, position, component, repetition, base)
         if element_errors:
             seg_error("8", sid, position, None if len(stack) == 1 else stack[-1].loop.id)
             errors.extend(element_errors)

@@ -3,6 +3,8 @@ from __future__ import annotations
 import io
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from adapters.edi import ReadError, iter_segments
 from adapters.edi.lexer import DEFAULT_CHUNK_SIZE
@@ -125,3 +127,34 @@ def test_broken_header_after_a_good_interchange_is_reported_not_raised() -> None
     text = interchange([("850", PO_BODY)]) + "ISA*00*broken~" + interchange([("850", PO_BODY)])
     segs = list(iter_segments(text))
     assert [s.id for s in segs].count("ISA") == 2 and "" in [s.id for s in segs]
+
+
+@st.composite
+def _wrapped_files(draw: st.DrawFn) -> tuple[str, list[list[str]]]:
+    """Interchanges (some with line-break terminators) hard-wrapped at random places."""
+    parts: list[str] = []
+    expected: list[list[str]] = []
+    for _ in range(draw(st.integers(1, 3))):
+        term, suffix = draw(st.sampled_from([("~", ""), ("~", "\n"), ("~", "\r\n"), ("\n", "")]))
+        lines = draw(st.integers(1, 4))
+        body = PO_BODY + [["PO1", str(n), "1", "EA"] for n in range(2, lines + 1)]
+        text = interchange([("850", body)], term=term, suffix=suffix)
+        expected += [s.fields for s in iter_segments(text)]
+        if term != "\n":  # hard-wrap the body (a wrapped ISA is tested above)
+            head = text.index("GS")
+            cuts = sorted(draw(st.lists(st.integers(head, len(text)), max_size=8)))
+            pieces = [text[a:b] for a, b in zip([0, *cuts], [*cuts, len(text)], strict=True)]
+            text = draw(st.sampled_from(["\n", "\r\n"])).join(pieces)
+        parts.append(text)
+    return "".join(parts), expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(_wrapped_files(), st.integers(1, 200))
+def test_wrapped_and_chunked_files_give_the_same_segments(
+    case: tuple[str, list[list[str]]], chunk_size: int
+) -> None:
+    text, expected = case
+    streamed = [s.fields for s in iter_segments(io.BytesIO(text.encode()), chunk_size=chunk_size)]
+    assert streamed == expected
+    assert [s.index for s in iter_segments(text)] == list(range(1, len(expected) + 1))
