@@ -1,6 +1,6 @@
 """The store: SQLAlchemy tables, migrations, the inbox, the audit log and document mapping."""
 
-from gateway.store import access_tables, document_tables, tables, x12_tables
+from gateway.store import access_tables, document_tables, sync_tables, tables, x12_tables
 from gateway.store.audit import record
 from gateway.store.documents import (
     MissingProvenanceError,
@@ -34,6 +34,7 @@ __all__ = [
     "save_document",
     "save_documents",
     "store_message",
+    "sync_tables",
     "tables",
     "upgrade",
     "x12_tables",

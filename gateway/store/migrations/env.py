@@ -6,6 +6,7 @@ from alembic import context
 
 import gateway.store.access_tables
 import gateway.store.document_tables
+import gateway.store.sync_tables
 import gateway.store.x12_tables  # noqa: F401 - registers the X12 tables
 from gateway.store.tables import Base
 
