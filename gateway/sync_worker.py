@@ -33,6 +33,7 @@ from sync import (
 
 log = logging.getLogger("gateway.sync")
 Clock = Callable[[], dt.datetime]
+Write = Callable[[Session], object]
 
 
 @dataclass(frozen=True)
@@ -74,13 +75,21 @@ class DeliveryWorker:
         self.close()
 
     def run_once(self) -> int:
-        """Claim one batch and attempt each delivery once; the number claimed."""
+        """Claim one batch, attempt each delivery once, record the batch; the number claimed.
+
+        The outcomes of a batch commit together: one transaction per batch instead of per
+        message. A crash before that commit means the batch is sent again after its lease,
+        under the same delivery ids, which partners drop as duplicates.
+        """
         claimed = claim(self._sessions, limit=self.config.batch, lease_s=self.config.lease_s)
         if not claimed:
             return 0
         self._refresh()
-        for delivery in claimed:
-            self._deliver(delivery)
+        writes = [self._deliver(delivery) for delivery in claimed]
+        # no autoflush: the attempt rows go in one multi-row INSERT at commit
+        with self._sessions.begin() as session, session.no_autoflush:
+            for write in writes:
+                write(session)
         return len(claimed)
 
     def run(self, stop: threading.Event, *, until_idle: bool = False) -> None:
@@ -103,17 +112,15 @@ class DeliveryWorker:
                 (c.partner_id, c.document_type): c for c in session.scalars(select(ChannelRow))
             }
 
-    def _deliver(self, delivery: Claimed) -> None:
+    def _deliver(self, delivery: Claimed) -> Write:
         channel = channel_for(self._channels, delivery.partner_id, delivery.document_type)
         if channel is None or not channel.enabled:
             reason = (
                 f"no enabled channel for partner {delivery.partner_id} "
                 f"and document type {delivery.document_type}"
             )
-            with self._sessions.begin() as session:
-                bury(session, delivery, reason=reason)
             log.warning("dead letter %s: %s", delivery.id, reason)
-            return
+            return lambda session: bury(session, delivery, reason=reason)
         policy = self.config.breaker
         secondary = channel.secondary_url
         choice = choose_endpoint(
@@ -125,14 +132,10 @@ class DeliveryWorker:
             policy,
         )
         if choice.url is None:
-            with self._sessions.begin() as session:
-                release(
-                    session,
-                    delivery,
-                    not_before=choice.retry_at or self._clock(),
-                    reason="every endpoint's breaker is open",
-                )
-            return
+            not_before = choice.retry_at or self._clock()
+            return lambda session: release(
+                session, delivery, not_before=not_before, reason="every endpoint's breaker is open"
+            )
         result = post_delivery(
             self._client,
             choice.url,
@@ -153,18 +156,23 @@ class DeliveryWorker:
         decision = decide(
             result, delivery.attempts + 1, channel.max_attempts, now, self.config.retry
         )
-        with self._sessions.begin() as session:
-            if after != before:
-                save_breaker(session, choice.url, after, now)
-            kept = finish(
-                session, delivery, endpoint=choice.url, result=result, decision=decision, now=now
-            )
         if after.state != before.state:
             log.warning("breaker of %s is now %s", choice.url, after.current(now, policy).value)
-        if not kept:
-            log.warning("delivery %s: claim lost (lease ran out) before it finished", delivery.id)
-        elif decision.status is Status.DEAD:
+        if decision.status is Status.DEAD:
             log.warning("dead letter %s: %s", delivery.id, decision.reason)
+        url = choice.url
+
+        def write(session: Session) -> None:
+            if after != before:
+                save_breaker(session, url, after, now)
+            if not finish(
+                session, delivery, endpoint=url, result=result, decision=decision, now=now
+            ):
+                log.warning(
+                    "delivery %s: claim lost (lease ran out) before it finished", delivery.id
+                )
+
+        return write
 
 
 class RunningWorker:
