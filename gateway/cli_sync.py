@@ -50,7 +50,9 @@ def worker(
     jitter: Annotated[float, typer.Option(help="Random extra delay up to, seconds.")] = 1.0,
     failures: Annotated[int, typer.Option(help="Failures in a row that open a breaker.")] = 3,
     cooldown: Annotated[float, typer.Option(help="Seconds a breaker stays open.")] = 30.0,
-    until_idle: Annotated[bool, typer.Option(help="Exit when nothing is due.")] = False,
+    until_idle: Annotated[
+        bool, typer.Option(help="Exit once every delivery is delivered or dead.")
+    ] = False,
 ) -> None:
     """Deliver the outbox until stopped (SIGINT/SIGTERM end it after the current delivery)."""
     config = WorkerConfig(

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from gateway.store.breakers import load_breakers, save_breaker
-from gateway.store.outbox import Claimed, bury, channel_for, claim, finish, release
+from gateway.store.outbox import Claimed, bury, channel_for, claim, finish, has_open, release
 from gateway.store.sync_tables import ChannelRow
 from gateway.store.tables import utcnow
 from sync import (
@@ -93,7 +93,7 @@ class DeliveryWorker:
         return len(claimed)
 
     def run(self, stop: threading.Event, *, until_idle: bool = False) -> None:
-        """Work until ``stop`` is set (or, with ``until_idle``, until nothing is due)."""
+        """Work until ``stop`` is set (or, with ``until_idle``, until nothing is left open)."""
         while not stop.is_set():
             try:
                 worked = self.run_once()
@@ -101,7 +101,7 @@ class DeliveryWorker:
                 log.exception("delivery batch failed; retrying after the poll interval")
                 worked = 0
             if not worked:
-                if until_idle:
+                if until_idle and not has_open(self._sessions):
                     return
                 stop.wait(self.config.poll_s)
 

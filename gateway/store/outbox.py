@@ -123,6 +123,16 @@ def claim(
         ]
 
 
+def has_open(sessions: sessionmaker[Session]) -> bool:
+    """Whether any delivery is still pending or in flight (due now or later)."""
+    with sessions() as session:
+        open_ = (Status.PENDING.value, Status.IN_FLIGHT.value)
+        return (
+            session.scalar(select(OutboxRow.id).where(OutboxRow.status.in_(open_)).limit(1))
+            is not None
+        )
+
+
 def finish(
     session: Session,
     claimed: Claimed,
