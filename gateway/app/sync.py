@@ -13,6 +13,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, FastAPI, HTTPException, Query, Response
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
 from pydantic import BaseModel, Field
+from sqlalchemy import select
 
 from access import Forbidden, NotVisible
 from gateway.app.auth import Caller, CurrentCaller
@@ -110,8 +111,9 @@ def delivery(delivery_id: str, caller: CurrentCaller, sessions: Sessions) -> dic
         except UnicodeDecodeError:
             out["body_base64"] = base64.b64encode(row.body).decode("ascii")
         out["attempt_log"] = [_attempt(a) for a in dead_letters.attempts_of(session, row.id)]
-        replays = dead_letters.list_deliveries(session, limit=1000)
-        out["replays"] = [r.id for r in replays if r.replay_of == row.id]
+        out["replays"] = list(
+            session.scalars(select(OutboxRow.id).where(OutboxRow.replay_of == row.id))
+        )
         return out
 
 
