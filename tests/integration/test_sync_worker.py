@@ -180,3 +180,25 @@ def test_failover_to_the_secondary_and_failback_when_the_primary_heals(
     worker.close()
     assert all(partner.accepted[i] == ["primary"] for i in second)
     assert all(_statuses(sessions)[i].status == "delivered" for i in first + second)
+
+
+def test_a_primary_that_refuses_connections_fails_over(
+    sessions: sessionmaker[Session], sink: tuple[Sink, str]
+) -> None:
+    partner, url = sink
+    down = f"http://127.0.0.1:{free_port()}/primary"  # nothing listens there
+    with sessions.begin() as session:
+        set_channel(
+            session,
+            partner_id="SUP1",
+            document_type="*",
+            primary_url=down,
+            secondary_url=f"{url}/secondary",
+            max_attempts=10,
+        )
+    ids = _queue(sessions, 6)
+    _drain(sessions)
+    rows = _statuses(sessions)
+    assert all(rows[i].status == "delivered" for i in ids)
+    assert all(partner.accepted[i] == ["secondary"] for i in ids)
+    assert sum(rows[i].attempts for i in ids) == 6 + 3  # three refusals opened the breaker
