@@ -6,6 +6,8 @@ ISA13 it has seen: it needs fresh control numbers (MuleSoft's replay does not do
 
 from __future__ import annotations
 
+import datetime as dt
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -15,8 +17,10 @@ from gateway.store.outbox import enqueue
 from gateway.store.sync_tables import OutboxRow
 from gateway.store.tables import utcnow
 from gateway.store.x12_tables import ControlNumberRow
+from sync import read_997
 
 X12_MEDIA = "application/edi-x12"
+DEFAULT_ACK_WINDOW = dt.timedelta(hours=48)
 _SET_IDS = {PurchaseOrder: "850", ShipNotice: "856", PlanningSchedule: "830"}
 
 
@@ -42,8 +46,13 @@ def enqueue_x12(
     sender_id: str,
     receiver_id: str,
     version: str = "004010",
+    ack_window: dt.timedelta | None = DEFAULT_ACK_WINDOW,
 ) -> str:
-    """Render ``document`` as an interchange to ``partner_id`` and queue it; the delivery id."""
+    """Render ``document`` as an interchange to ``partner_id`` and queue it; the delivery id.
+
+    With an ``ack_window`` the interchange asks for a 997 and is overdue without one that long
+    after its delivery (48 hours by default, as integration platforms commonly alert).
+    """
     number = next_control_number(session, partner_id)
     params = EnvelopeParams(
         sender_id=sender_id,
@@ -52,7 +61,7 @@ def enqueue_x12(
         group_control_number=number,
         version=version,
         timestamp=utcnow().replace(tzinfo=None),
-        ack_requested=True,
+        ack_requested=ack_window is not None,
     )
     text = render_document(document, params)
     return enqueue(
@@ -62,6 +71,7 @@ def enqueue_x12(
         body=text.encode("ascii"),
         content_type=X12_MEDIA,
         control_number=f"{number:09d}",
+        ack_window=ack_window,
     )
 
 
@@ -101,3 +111,25 @@ def renumber_for_replay(session: Session, row: OutboxRow, body: bytes) -> tuple[
         return body, None
     number = next_control_number(session, row.partner_id)
     return renumber_interchange(body, number), f"{number:09d}"
+
+
+def record_997(session: Session, partner_id: str, body: bytes) -> list[str]:
+    """Match a 997 received from ``partner_id`` to the interchanges we sent it.
+
+    AK102 is our GS06, which ``enqueue_x12`` and replays set equal to the ISA13 we keep as the
+    delivery's control number. Returns the delivery ids whose acknowledgment status changed.
+    Call it from inbound X12 processing when a 997 arrives.
+    """
+    matched: list[str] = []
+    for answer in read_997(body.decode("ascii", errors="replace")):
+        rows = session.scalars(
+            select(OutboxRow).where(
+                OutboxRow.partner_id == partner_id,
+                OutboxRow.control_number == f"{answer.group_control_number:09d}",
+                OutboxRow.ack_status.is_not(None),
+            )
+        ).all()
+        for row in rows:
+            row.ack_status = answer.status.value
+            matched.append(row.id)
+    return matched

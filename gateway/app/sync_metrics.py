@@ -38,6 +38,11 @@ class DeliveryCollector(Collector):
                 "Failed attempts over the last hour",
                 lambda h: h.failures_last_hour,
             ),
+            "overdue_acks": ("Delivered X12 whose 997 is overdue", lambda h: h.overdue_acks),
+            "problem_acks": (
+                "997s that rejected, partially accepted or noted errors",
+                lambda h: h.problem_acks,
+            ),
             "last_success_timestamp_seconds": (
                 "When a delivery last succeeded (Unix time, 0 if never)",
                 lambda h: h.last_success_at.timestamp() if h.last_success_at else 0.0,

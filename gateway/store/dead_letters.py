@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -79,6 +80,7 @@ def replay(
         content_type=row.content_type,
         control_number=control_number,
         replay_of=row.id,
+        ack_window=dt.timedelta(seconds=row.ack_window_s) if row.ack_window_s else None,
     )
     row.status = Status.REPLAYED.value
     record(

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from gateway.store.sync_tables import AttemptRow, ChannelRow, OutboxRow
 from gateway.store.tables import utcnow
-from sync import AttemptResult, Decision, Status
+from sync import AckStatus, AttemptResult, Decision, Status
 
 ANY_TYPE = "*"
 
@@ -38,6 +38,7 @@ def enqueue(
     control_number: str | None = None,
     replay_of: str | None = None,
     not_before: dt.datetime | None = None,
+    ack_window: dt.timedelta | None = None,
 ) -> str:
     """Add a message to the outbox in the caller's transaction; returns its delivery id."""
     now = utcnow()
@@ -55,6 +56,8 @@ def enqueue(
             next_attempt_at=not_before or now,
             control_number=control_number,
             replay_of=replay_of,
+            ack_window_s=ack_window.total_seconds() if ack_window else None,
+            ack_status=AckStatus.WAITING.value if ack_window else None,
         )
     )
     return delivery_id
@@ -72,6 +75,7 @@ class Claimed:
     attempts: int
     token: str
     lease_until: dt.datetime
+    ack_window_s: float | None = None
 
 
 def _due(now: dt.datetime):  # type: ignore[no-untyped-def]
@@ -118,6 +122,7 @@ def claim(
                 r.attempts,
                 token,
                 lease_until,
+                r.ack_window_s,
             )
             for r in rows
         ]
@@ -165,6 +170,8 @@ def finish(
     }
     if decision.status is Status.DELIVERED:
         values["delivered_at"] = now
+        if claimed.ack_window_s is not None:  # the partner's 997 is due from now
+            values["ack_due_at"] = now + dt.timedelta(seconds=claimed.ack_window_s)
     else:
         values["last_error"] = result.describe()
     if decision.status is Status.DEAD:

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from gateway.store.breakers import load_breakers
 from gateway.store.outbox import channel_for, list_channels
 from gateway.store.sync_tables import AttemptRow, OutboxRow
-from sync import Breaker, BreakerPolicy, Status, choose_endpoint
+from sync import AckStatus, Breaker, BreakerPolicy, Status, choose_endpoint
 
 HOUR = dt.timedelta(hours=1)
 
@@ -36,6 +36,8 @@ class ChannelHealth:
     last_error: str | None = None
     attempts_last_hour: int = 0
     failures_last_hour: int = 0
+    overdue_acks: int = 0  # delivered X12 whose 997 is past its window
+    problem_acks: int = 0  # 997s that rejected, partially accepted or noted errors
 
     @property
     def error_rate_last_hour(self) -> float | None:
@@ -70,6 +72,7 @@ def partner_health(
         entry(partner_id, document_type)
     _outbox_counts(session, now, entry)
     _attempt_counts(session, now, entry)
+    _ack_counts(session, now, entry)
     breakers = load_breakers(session)
     for health in entries.values():
         channel = channel_for(channels, health.partner_id, health.document_type)
@@ -135,6 +138,29 @@ def _attempt_counts(session: Session, now: dt.datetime, entry: Any) -> None:
     for row in session.scalars(select(AttemptRow).where(AttemptRow.id.in_(last_failures))):
         health = entry(row.partner_id, row.document_type)
         health.last_failure_at, health.last_error = row.at, row.error
+
+
+_PROBLEMS = (
+    AckStatus.REJECTED.value,
+    AckStatus.PARTIALLY_ACCEPTED.value,
+    AckStatus.ACCEPTED_WITH_ERRORS.value,
+)
+
+
+def _ack_counts(session: Session, now: dt.datetime, entry: Any) -> None:
+    key = (OutboxRow.partner_id, OutboxRow.document_type)
+    overdue = session.execute(
+        select(*key, func.count())
+        .where(OutboxRow.ack_status == AckStatus.WAITING.value, OutboxRow.ack_due_at < now)
+        .group_by(*key)
+    )
+    for partner_id, document_type, count in overdue:
+        entry(partner_id, document_type).overdue_acks = count
+    problems = session.execute(
+        select(*key, func.count()).where(OutboxRow.ack_status.in_(_PROBLEMS)).group_by(*key)
+    )
+    for partner_id, document_type, count in problems:
+        entry(partner_id, document_type).problem_acks = count
 
 
 def _aware(moment: dt.datetime) -> dt.datetime:

@@ -51,6 +51,10 @@ class OutboxRow(Base):
     # X12: the interchange control number (ISA13) it carries; a replay gets a fresh one
     control_number: Mapped[str | None] = mapped_column(String(9))
     replay_of: Mapped[str | None] = mapped_column(ForeignKey("sync_outbox.id"), index=True)
+    # X12 expecting a 997: the window, when it is due (set on delivery) and what came back
+    ack_window_s: Mapped[float | None]
+    ack_due_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    ack_status: Mapped[str | None] = mapped_column(String(24))  # sync.AckStatus
 
 
 class AttemptRow(Base):

@@ -81,6 +81,9 @@ def upgrade() -> None:
     sa.Column('dead_reason', sa.Text(), nullable=True),
     sa.Column('control_number', sa.String(length=9), nullable=True),
     sa.Column('replay_of', sa.String(length=32), nullable=True),
+    sa.Column('ack_window_s', sa.Double(), nullable=True),
+    sa.Column('ack_due_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('ack_status', sa.String(length=24), nullable=True),
     sa.ForeignKeyConstraint(['replay_of'], ['sync_outbox.id'], name=op.f('fk_sync_outbox_replay_of_sync_outbox')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_sync_outbox'))
     )
