@@ -20,7 +20,7 @@ from gateway.store.tables import AuditRow, utcnow
 from gateway.sync_worker import DeliveryWorker, start_worker
 from gateway.sync_x12 import enqueue_x12
 from sync import Breaker, BreakerState
-from tests.integration.test_sync_worker import FAST, _queue, sink  # noqa: F401
+from tests.integration.test_sync_worker import FAST, STAYS_OPEN, _queue, sink  # noqa: F401
 from tests.sink import Sink
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "canonical"
@@ -71,7 +71,7 @@ def test_open_breakers_hold_deliveries_without_spending_attempts(
         for url in ("http://127.0.0.1:9/a", "http://127.0.0.1:9/b"):
             save_breaker(session, url, Breaker(BreakerState.OPEN, 3, now), now)
     (only,) = _queue(sessions, 1)
-    with DeliveryWorker(sessions, FAST) as worker:
+    with DeliveryWorker(sessions, STAYS_OPEN) as worker:
         assert worker.run_once() == 1
     with sessions() as session:
         row = session.get_one(OutboxRow, only)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 
 import pytest
 from sqlalchemy import select
@@ -23,6 +24,10 @@ FAST = WorkerConfig(
     retry=RetryPolicy(initial_s=0.01, max_s=0.05, jitter_s=0.01),
     breaker=BreakerPolicy(failure_threshold=3, cooldown_s=0.3),
 )
+# The worker's cooldown decides when an open breaker is probed again: tests pick "never during
+# the test" or "at once" rather than sleeping, so a slow machine cannot change the outcome.
+STAYS_OPEN = replace(FAST, breaker=BreakerPolicy(failure_threshold=3, cooldown_s=3600))
+HEALS_NOW = replace(FAST, breaker=BreakerPolicy(failure_threshold=3, cooldown_s=0))
 
 
 @pytest.fixture
@@ -168,16 +173,13 @@ def test_failover_to_the_secondary_and_failback_when_the_primary_heals(
             max_attempts=10,
         )
     first = _queue(sessions, 10)
-    worker = DeliveryWorker(sessions, FAST)
-    _drain_with(sessions, worker, 20)
+    _drain(sessions, STAYS_OPEN)
     assert partner.hits["primary"] == 3  # the breaker opened after three failures
     assert all(partner.accepted[i] == ["secondary"] for i in first)
 
-    partner.modes["primary"] = "ok"
-    time.sleep(FAST.breaker.cooldown_s)  # the primary's breaker turns half-open
+    partner.modes["primary"] = "ok"  # healed; its breaker is half-open once the cooldown passed
     second = _queue(sessions, 10)
-    _drain_with(sessions, worker, 20)
-    worker.close()
+    _drain(sessions, HEALS_NOW)
     assert all(partner.accepted[i] == ["primary"] for i in second)
     assert all(_statuses(sessions)[i].status == "delivered" for i in first + second)
 
@@ -197,7 +199,7 @@ def test_a_primary_that_refuses_connections_fails_over(
             max_attempts=10,
         )
     ids = _queue(sessions, 6)
-    _drain(sessions)
+    _drain(sessions, STAYS_OPEN)
     rows = _statuses(sessions)
     assert all(rows[i].status == "delivered" for i in ids)
     assert all(partner.accepted[i] == ["secondary"] for i in ids)
