@@ -76,6 +76,8 @@ _PLANNER = [
     ("inventory_position", WRITE),
 ]
 _INTEGRATION = [
+    ("delivery", READ),  # outbound deliveries and dead letters (granted by migration 0004)
+    ("delivery", WRITE),
     ("message", READ),
     ("message", WRITE),
     ("health", READ),

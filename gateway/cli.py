@@ -21,6 +21,7 @@ from gateway.cli_edi import edi_app
 from gateway.cli_ingest import ingest
 from gateway.cli_plan import plan_app
 from gateway.cli_quality import quality_app
+from gateway.cli_sync import sync_app, worker
 from gateway.settings import Settings, get_settings
 from gateway.store.access import IssuedKey
 
@@ -36,6 +37,8 @@ app.add_typer(edi_app, name="edi")
 app.add_typer(keys_app, name="keys")
 app.add_typer(plan_app, name="plan")
 app.add_typer(quality_app, name="quality")
+app.add_typer(sync_app, name="sync")
+app.command("worker")(worker)
 app.add_typer(policy_app, name="policy")
 console = Console(stderr=True)
 

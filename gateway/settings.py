@@ -25,6 +25,11 @@ class Settings(BaseSettings):
         10 * 1024 * 1024, ge=1024, description="Largest inbound message accepted, in bytes."
     )
     db_pool_size: int = Field(5, ge=1, le=100, description="Connections per process (PostgreSQL).")
+    run_worker: bool = Field(
+        True,
+        description="Run one delivery worker inside `gateway serve` (false when `gateway "
+        "worker` processes deliver instead).",
+    )
     quality_policy: Path | None = Field(
         None, description="JSON file of data-quality thresholds, owners and escalation paths."
     )

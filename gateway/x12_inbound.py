@@ -29,6 +29,7 @@ from gateway.model import Channel, Provenance
 from gateway.store.inbox import Outcome, Stored, process_message, store_message
 from gateway.store.tables import InboxRow
 from gateway.store.x12_tables import AckRow, ControlNumberRow, InterchangeRow
+from gateway.sync_x12 import record_997
 
 Authorize = Callable[[Sequence[BaseModel]], None]
 """Raises if the sender may not send these documents (see gateway.app.inbound)."""
@@ -129,6 +130,9 @@ class _Handler:
                 numbers.next_group = numbers.next_interchange
         if not results:
             raise ValueError("no X12 interchange in the message")
+        if any(s.set_id == "997" and s.accepted for r in results for s in r.sets):
+            # A partner acknowledging what we sent: match it to our outbound interchanges.
+            record_997(session, row.partner_id, row.body)
         if self._authorize is not None:
             self._authorize(documents)
         return documents

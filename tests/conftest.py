@@ -17,6 +17,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from tests.support import engine_for_tests, require_postgres, scratch_postgres_database
 
+# Test servers deliver nothing unless a test starts a worker itself (the sync tests do).
+os.environ.setdefault("GATEWAY_RUN_WORKER", "false")
+
 
 def _backend() -> str:
     url = os.environ.get("GATEWAY_DATABASE_URL", "")

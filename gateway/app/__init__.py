@@ -9,9 +9,21 @@ from fastapi import FastAPI
 from sqlalchemy import Engine
 
 from gateway import __version__
-from gateway.app import admin, auth, findings, health, inbound, openapi, problems, reads, x12
+from gateway.app import (
+    admin,
+    auth,
+    findings,
+    health,
+    inbound,
+    openapi,
+    problems,
+    reads,
+    sync,
+    x12,
+)
 from gateway.settings import Settings, get_settings
 from gateway.store.engine import make_engine, make_session_factory
+from gateway.sync_worker import start_worker
 
 __all__ = ["create_app"]
 
@@ -23,8 +35,11 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     engine = engine or make_engine(settings.database_url, pool_size=settings.db_pool_size)
 
     @asynccontextmanager
-    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        worker = start_worker(app.state.sessions) if settings.run_worker else None
         yield
+        if worker is not None:
+            worker.stop()
         if owns_engine:
             engine.dispose()
 
@@ -46,5 +61,6 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.include_router(reads.router)
     app.include_router(findings.router)
     app.include_router(admin.router)
+    sync.install(app)
     openapi.install(app)
     return app

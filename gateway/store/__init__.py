@@ -1,6 +1,13 @@
 """The store: SQLAlchemy tables, migrations, the inbox, the audit log and document mapping."""
 
-from gateway.store import access_tables, document_tables, quality_tables, tables, x12_tables
+from gateway.store import (
+    access_tables,
+    document_tables,
+    quality_tables,
+    sync_tables,
+    tables,
+    x12_tables,
+)
 from gateway.store.audit import record
 from gateway.store.documents import (
     MissingProvenanceError,
@@ -35,6 +42,7 @@ __all__ = [
     "save_document",
     "save_documents",
     "store_message",
+    "sync_tables",
     "tables",
     "upgrade",
     "x12_tables",

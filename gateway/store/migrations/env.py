@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from alembic import context
 
+# Importing the table modules registers every table on Base.metadata.
 import gateway.store.access_tables
 import gateway.store.document_tables
-import gateway.store.x12_tables  # noqa: F401 - registers the X12 tables
+import gateway.store.quality_tables
+import gateway.store.sync_tables
+import gateway.store.x12_tables  # noqa: F401
 from gateway.store.tables import Base
 
 config = context.config

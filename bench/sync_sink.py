@@ -1,0 +1,31 @@
+"""A minimal partner for the delivery benchmark: a raw ASGI app that counts delivery ids.
+
+POST anything: 200, the X-Delivery-Id remembered. GET /stats: requests and distinct ids.
+Run: uvicorn bench.sync_sink:app --port 8765
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+requests = 0
+seen: set[bytes] = set()
+
+
+async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
+    global requests
+    if scope["type"] != "http":
+        return
+    more = True
+    while more:
+        message = await receive()
+        more = message.get("more_body", False)
+    if scope["method"] == "GET":
+        body = json.dumps({"requests": requests, "distinct": len(seen)}).encode()
+    else:
+        requests += 1
+        seen.update(v for k, v in scope["headers"] if k == b"x-delivery-id")
+        body = b""
+    await send({"type": "http.response.start", "status": 200, "headers": []})
+    await send({"type": "http.response.body", "body": body})

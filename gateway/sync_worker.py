@@ -1,0 +1,211 @@
+"""The delivery worker: claim due deliveries, POST each to its channel's endpoint, record.
+
+One worker is one loop on one thread. Run several processes on PostgreSQL to go faster
+(``gateway worker``); on SQLite run one, in the serving process (``start_worker``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import httpx
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from gateway.store.breakers import load_breakers, save_breaker
+from gateway.store.outbox import Claimed, bury, channel_for, claim, finish, has_open, release
+from gateway.store.sync_tables import ChannelRow
+from gateway.store.tables import utcnow
+from sync import (
+    Breaker,
+    BreakerPolicy,
+    RetryPolicy,
+    Status,
+    Verdict,
+    choose_endpoint,
+    decide,
+    post_delivery,
+)
+
+log = logging.getLogger("gateway.sync")
+Clock = Callable[[], dt.datetime]
+Write = Callable[[Session], object]
+
+
+@dataclass(frozen=True)
+class WorkerConfig:
+    batch: int = 20
+    lease_s: float = 120.0  # longer than any channel timeout: a live worker keeps its claims
+    poll_s: float = 1.0  # sleep when nothing is due
+    retry: RetryPolicy = field(default_factory=RetryPolicy)
+    breaker: BreakerPolicy = field(default_factory=BreakerPolicy)
+
+
+class DeliveryWorker:
+    """Delivers due outbox rows; breakers are shared with other workers through the store."""
+
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        config: WorkerConfig | None = None,
+        *,
+        client: httpx.Client | None = None,
+        clock: Clock = utcnow,
+    ) -> None:
+        self._sessions = sessions
+        self.config = config or WorkerConfig()
+        self._client = client or httpx.Client()
+        self._owns_client = client is None
+        self._clock = clock
+        self._breakers: dict[str, Breaker] = {}
+        self._channels: dict[tuple[str, str], ChannelRow] = {}
+
+    def close(self) -> None:
+        if self._owns_client:
+            self._client.close()
+
+    def __enter__(self) -> DeliveryWorker:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    def run_once(self) -> int:
+        """Claim one batch, attempt each delivery once, record the batch; the number claimed.
+
+        The outcomes of a batch commit together: one transaction per batch instead of per
+        message. A crash before that commit means the batch is sent again after its lease,
+        under the same delivery ids, which partners drop as duplicates.
+        """
+        claimed = claim(self._sessions, limit=self.config.batch, lease_s=self.config.lease_s)
+        if not claimed:
+            return 0
+        self._refresh()
+        writes = [self._deliver(delivery) for delivery in claimed]
+        # no autoflush: the attempt rows go in one multi-row INSERT at commit
+        with self._sessions.begin() as session, session.no_autoflush:
+            for write in writes:
+                write(session)
+        return len(claimed)
+
+    def run(self, stop: threading.Event, *, until_idle: bool = False) -> None:
+        """Work until ``stop`` is set (or, with ``until_idle``, until nothing is left open)."""
+        while not stop.is_set():
+            try:
+                worked = self.run_once()
+            except Exception:  # a database hiccup must not end the worker
+                log.exception("delivery batch failed; retrying after the poll interval")
+                worked = 0
+            if not worked:
+                if until_idle and not has_open(self._sessions):
+                    return
+                stop.wait(self.config.poll_s)
+
+    def _refresh(self) -> None:
+        with self._sessions() as session:
+            self._breakers = load_breakers(session)
+            self._channels = {
+                (c.partner_id, c.document_type): c for c in session.scalars(select(ChannelRow))
+            }
+
+    def _deliver(self, delivery: Claimed) -> Write:
+        channel = channel_for(self._channels, delivery.partner_id, delivery.document_type)
+        if channel is None or not channel.enabled:
+            reason = (
+                f"no enabled channel for partner {delivery.partner_id} "
+                f"and document type {delivery.document_type}"
+            )
+            log.warning("dead letter %s: %s", delivery.id, reason)
+            return lambda session: bury(session, delivery, reason=reason)
+        policy = self.config.breaker
+        secondary = channel.secondary_url
+        choice = choose_endpoint(
+            channel.primary_url,
+            self._breakers.get(channel.primary_url, Breaker()),
+            secondary,
+            self._breakers.get(secondary) if secondary else None,
+            self._clock(),
+            policy,
+        )
+        if choice.url is None:
+            not_before = choice.retry_at or self._clock()
+            return lambda session: release(
+                session, delivery, not_before=not_before, reason="every endpoint's breaker is open"
+            )
+        result = post_delivery(
+            self._client,
+            choice.url,
+            delivery.body,
+            content_type=delivery.content_type,
+            delivery_id=delivery.id,
+            timeout_s=channel.timeout_s,
+        )
+        now = self._clock()
+        before = self._breakers.get(choice.url, Breaker())
+        # A 4xx is an answer: the endpoint is up, the message is what is wrong.
+        after = (
+            before.on_failure(now, policy)
+            if result.verdict is Verdict.TRANSIENT
+            else before.on_success()
+        )
+        self._breakers[choice.url] = after
+        decision = decide(
+            result, delivery.attempts + 1, channel.max_attempts, now, self.config.retry
+        )
+        if after.state != before.state:
+            log.warning("breaker of %s is now %s", choice.url, after.current(now, policy).value)
+        if decision.status is Status.DEAD:
+            log.warning("dead letter %s: %s", delivery.id, decision.reason)
+        url = choice.url
+
+        def write(session: Session) -> None:
+            if after != before:
+                save_breaker(session, url, after, now)
+            if not finish(
+                session, delivery, endpoint=url, result=result, decision=decision, now=now
+            ):
+                log.warning(
+                    "delivery %s: claim lost (lease ran out) before it finished", delivery.id
+                )
+
+        return write
+
+
+class RunningWorker:
+    """A worker on a background thread; ``stop()`` ends it after the current delivery."""
+
+    def __init__(self, worker: DeliveryWorker) -> None:
+        self.worker = worker
+        self._stop = threading.Event()
+        self._thread = threading.Thread(
+            target=self._run, name="gateway-delivery-worker", daemon=True
+        )
+
+    def _run(self) -> None:
+        try:
+            self.worker.run(self._stop)
+        finally:
+            self.worker.close()
+
+    def start(self) -> RunningWorker:
+        self._thread.start()
+        return self
+
+    def stop(self, timeout: float = 30.0) -> None:
+        self._stop.set()
+        self._thread.join(timeout)
+
+    @property
+    def alive(self) -> bool:
+        return self._thread.is_alive()
+
+
+def start_worker(
+    sessions: sessionmaker[Session], config: WorkerConfig | None = None
+) -> RunningWorker:
+    """Start one delivery worker on a daemon thread (``gateway serve`` runs one this way)."""
+    return RunningWorker(DeliveryWorker(sessions, config)).start()
