@@ -20,6 +20,10 @@ series with an average demand interval ADI ≥ 1.32 (intermittent or lumpy, Synt
 continuous methods. Fewer candidates means less selection noise; ``policy="all"`` lets every
 method compete.
 
+Zeros before a series' first positive demand are not history (the item was not launched or
+not stocked yet): continuous methods start at the first demand, and the ADI is measured from it,
+so a launched item is not taken for an intermittent one. Intermittent methods keep them.
+
 Forecasts and quantiles are clipped at zero: demand is never negative.
 """
 
@@ -101,14 +105,30 @@ def _favour(scores: FloatArray, index: int, tolerance: float) -> FloatArray:
     return adjusted
 
 
-def _pattern_policy(matrix: FloatArray, specs: list[MethodSpec]) -> np.ndarray:
+def trim_leading_zeros(matrix: FloatArray) -> FloatArray:
+    """The demand with each series starting at its first positive demand (NaN before it).
+
+    Zeros before an item's first sale (not yet launched, not yet stocked) are not demand
+    history: a level or trend method started on them begins far below the item's real level.
+    An all-zero series becomes all NaN.
+    """
+    started = np.cumsum(np.nan_to_num(matrix, nan=0.0) > 0, axis=1) > 0
+    return np.where(started, matrix, np.nan)
+
+
+def _pattern_policy(matrix: FloatArray, active: FloatArray, specs: list[MethodSpec]) -> np.ndarray:
     """Intermittent methods for series with ADI ≥ 1.32, the others elsewhere.
 
-    A series whose pattern leaves no candidate in ``specs`` may use every method.
+    The ADI is measured from each series' first demand (``active``), so the zeros before a
+    launch do not make a new item look intermittent; a series with fewer than two demands
+    keeps the ADI over its whole history. A series whose pattern leaves no candidate in
+    ``specs`` may use every method.
     """
-    observed = observation_count(matrix)
     demand_periods = (np.nan_to_num(matrix, nan=0.0) > 0).sum(axis=1)
-    sparse = observed >= 1.32 * np.maximum(demand_periods, 1)
+    since_first = np.where(
+        demand_periods >= 2, observation_count(active), observation_count(matrix)
+    )
+    sparse = since_first >= 1.32 * np.maximum(demand_periods, 1)
     kinds = np.array([spec.intermittent for spec in specs])
     mask = np.where(sparse[:, None], kinds[None, :], ~kinds[None, :])
     usable = np.asarray(mask.any(axis=1))
@@ -158,12 +178,13 @@ def forecast_panel(
     origins = _origins(periods, horizon, n_origins, step)
     # Degenerate series (huge or tiny values) may overflow in some method; such a method gets
     # a non-finite score or forecast below and is simply not chosen for that series.
+    active = trim_leading_zeros(matrix)
     if allowed is None and policy == "pattern":
-        allowed = _pattern_policy(matrix, specs)
+        allowed = _pattern_policy(matrix, active, specs)
     mask = np.ones((n, len(specs)), dtype=bool) if allowed is None else np.asarray(allowed, bool)
     with np.errstate(all="ignore"):
         scores, fits = _score_methods(
-            matrix, horizon, specs, season_length, origins, criterion, mask, progress
+            matrix, active, horizon, specs, season_length, origins, criterion, mask, progress
         )
     if allowed is not None:
         scores = np.where(np.asarray(allowed, dtype=bool), scores, np.inf)
@@ -176,12 +197,21 @@ def forecast_panel(
     choice = np.argmin(ranking, axis=1)
     with np.errstate(all="ignore"):
         return _assemble(
-            matrix, horizon, specs, fits, scores, choice, tuple(quantile_levels), season_length
+            matrix,
+            active,
+            horizon,
+            specs,
+            fits,
+            scores,
+            choice,
+            tuple(quantile_levels),
+            season_length,
         )
 
 
 def _score_methods(
     matrix: FloatArray,
+    active: FloatArray,
     horizon: int,
     specs: list[MethodSpec],
     season_length: int,
@@ -205,7 +235,7 @@ def _score_methods(
             fits.append(_unused(spec, n, horizon))
             continue
         known = {done.name: {k: v[rows] for k, v in done.params.items()} for done in fits}
-        part = matrix[rows]
+        part = (matrix if spec.intermittent else active)[rows]
         fit = fit_method(spec, part, horizon, season_length, known)
         if origins:
             score = backtest_errors(spec, fit, part, horizon, season_length, origins, criterion)
@@ -242,6 +272,7 @@ def _expand(fit: MethodFit, rows: np.ndarray, n: int) -> MethodFit:
 
 def _assemble(
     matrix: FloatArray,
+    active: FloatArray,
     horizon: int,
     specs: list[MethodSpec],
     fits: list[MethodFit],
@@ -263,10 +294,10 @@ def _assemble(
             quantiles[rows] = mixture[rows]
         else:
             params = {key: value[rows] for key, value in fit.params.items()}
-            fitted, _ = spec.kernel(matrix[rows], 1, params, season_length)
+            fitted, _ = spec.kernel(active[rows], 1, params, season_length)
             factor = spec.variance_factor(params, horizon, season_length)
             quantiles[rows] = residual_quantiles(
-                matrix[rows], fitted, fit.forecast[rows], factor, levels
+                active[rows], fitted, fit.forecast[rows], factor, levels
             )
     empty = observation_count(matrix) == 0
     point = np.clip(np.where(np.isfinite(point), point, 0.0), 0.0, None)
