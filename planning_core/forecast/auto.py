@@ -157,7 +157,7 @@ def forecast_panel(
     methods: Sequence[str] = DEFAULT_METHODS,
     allowed: np.ndarray | None = None,
     quantile_levels: Sequence[float] = (0.1, 0.5, 0.9),
-    n_origins: int = 4,
+    n_origins: int = 8,
     step: int | None = None,
     criterion: str = "mae",
     policy: str = "pattern",
