@@ -139,3 +139,14 @@ def test_a_rarely_sold_item_stays_intermittent() -> None:
     sporadic[[10, 40, 77, 100]] = [3.0, 5.0, 2.0, 4.0]
     result = forecast_panel(sporadic, 13)
     assert METHODS[str(result.method[0])].intermittent
+
+
+def test_a_declining_series_gets_a_forecast_that_follows_the_decline() -> None:
+    rng = np.random.default_rng(1)
+    t = np.arange(80)
+    rate = np.where(t < 30, 200.0, 200.0 * np.exp(-(t - 30) / 20.0))
+    result = forecast_panel(rng.poisson(rate).astype(float), 13)
+    point = result.point[0]
+    assert (np.diff(point) <= 1e-9).all()
+    assert point[-1] < 0.9 * point[0]
+    assert point[-1] < rate[-1]
