@@ -40,7 +40,13 @@ from planning_core.forecast.intervals import mixture_quantiles, residual_quantil
 from planning_core.forecast.methods import METHODS, MethodSpec, get_method
 from planning_core.forecast.panel import FloatArray, as_demand_matrix, observation_count
 
-__all__ = ["DEFAULT_METHODS", "ForecastResult", "backtest_errors", "forecast_panel"]
+__all__ = [
+    "DEFAULT_METHODS",
+    "ForecastResult",
+    "backtest_errors",
+    "forecast_panel",
+    "origin_forecasts",
+]
 
 DEFAULT_METHODS: tuple[str, ...] = tuple(METHODS)
 Progress = Callable[[str, int, int], None]
@@ -59,6 +65,28 @@ class ForecastResult:
     params: dict[str, dict[str, FloatArray]] = field(default_factory=dict)
 
 
+def origin_forecasts(
+    spec: MethodSpec,
+    fit: MethodFit,
+    demand: FloatArray,
+    horizon: int,
+    season_length: int,
+    origins: Sequence[int],
+) -> list[FloatArray]:
+    """The method's (unclipped) forecast from each origin, with the fitted parameters.
+
+    NaN from an origin where no series has enough history for the method (not run there).
+    """
+    forecasts = []
+    for origin in origins:
+        history = demand[:, :origin]
+        if spec.applicable(history, season_length).any():
+            forecasts.append(spec.kernel(history, horizon, fit.params, season_length)[1])
+        else:
+            forecasts.append(np.full((demand.shape[0], horizon), np.nan))
+    return forecasts
+
+
 def backtest_errors(
     spec: MethodSpec,
     fit: MethodFit,
@@ -67,14 +95,19 @@ def backtest_errors(
     season_length: int,
     origins: Sequence[int],
     criterion: str,
+    forecasts: Sequence[FloatArray] | None = None,
 ) -> FloatArray:
-    """Mean error per series over the origins (inf if not evaluable at the latest origin)."""
+    """Mean error per series over the origins (inf if not evaluable at the latest origin).
+
+    ``forecasts``: the forecasts from each origin when already known (``origin_forecasts``).
+    """
+    if forecasts is None:
+        forecasts = origin_forecasts(spec, fit, demand, horizon, season_length, origins)
     total = np.zeros(demand.shape[0])
     count = np.zeros(demand.shape[0])
-    for origin in origins:
+    for origin, raw in zip(origins, forecasts, strict=True):
         history = demand[:, :origin]
-        _, forecast = spec.kernel(history, horizon, fit.params, season_length)
-        forecast = np.clip(forecast, 0.0, None)
+        forecast = np.clip(raw, 0.0, None)
         actual = demand[:, origin : origin + horizon]
         error = actual - forecast[:, : actual.shape[1]]
         loss = np.abs(error) if criterion == "mae" else error**2
@@ -89,6 +122,27 @@ def backtest_errors(
     with np.errstate(all="ignore"):
         score = total / count
     return np.where(latest_ok & (count > 0), score, np.inf)
+
+
+def _member_mean(
+    members: Sequence[str],
+    rows: np.ndarray,
+    cache: dict[str, tuple[np.ndarray, list[FloatArray]]],
+) -> list[FloatArray] | None:
+    """A combination's forecasts per origin from its members' backtest, if all cover ``rows``."""
+    picked = []
+    for name in members:
+        if name not in cache:
+            return None
+        member_rows, forecasts = cache[name]
+        where = np.searchsorted(member_rows, rows)
+        if not (where < len(member_rows)).all() or not (member_rows[where] == rows).all():
+            return None
+        picked.append([forecast[where] for forecast in forecasts])
+    total = [np.zeros_like(forecasts[0]) for forecasts in picked[0]]
+    for forecasts in picked:
+        total = [t + f for t, f in zip(total, forecasts, strict=True)]
+    return [t / len(members) for t in total]
 
 
 def _origins(periods: int, horizon: int, n_origins: int, step: int | None) -> list[int]:
@@ -227,6 +281,9 @@ def _score_methods(
     n = matrix.shape[0]
     scores = np.full((n, len(specs)), np.inf)
     fits: list[MethodFit] = []
+    # backtest forecasts of combination members, so a combination averages them, not re-runs them
+    members = {name for spec in specs for name in spec.members}
+    cache: dict[str, tuple[np.ndarray, list[FloatArray]]] = {}
     for index, spec in enumerate(specs):
         if progress is not None:
             progress(spec.name, index, len(specs))
@@ -238,7 +295,14 @@ def _score_methods(
         part = (matrix if spec.intermittent else active)[rows]
         fit = fit_method(spec, part, horizon, season_length, known)
         if origins:
-            score = backtest_errors(spec, fit, part, horizon, season_length, origins, criterion)
+            forecasts = _member_mean(spec.members, rows, cache) if spec.members else None
+            if forecasts is None:
+                forecasts = origin_forecasts(spec, fit, part, horizon, season_length, origins)
+            if spec.name in members:
+                cache[spec.name] = (rows, forecasts)
+            score = backtest_errors(
+                spec, fit, part, horizon, season_length, origins, criterion, forecasts
+            )
         else:  # too short to backtest anywhere: every applicable method ties
             score = np.where(fit.applicable, 0.0, np.inf)
         unusable = ~fit.applicable | ~np.isfinite(fit.forecast).all(axis=1)

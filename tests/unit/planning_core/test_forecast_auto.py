@@ -8,8 +8,9 @@ from hypothesis.extra.numpy import arrays
 
 from planning_core.errors import InputValueError, PlanningError, UnknownMethodError
 from planning_core.forecast import forecast_panel
-from planning_core.forecast.auto import trim_leading_zeros
-from planning_core.forecast.methods import METHODS
+from planning_core.forecast.auto import backtest_errors, trim_leading_zeros
+from planning_core.forecast.fitting import fit_method
+from planning_core.forecast.methods import METHODS, get_method
 
 demand_matrices = arrays(
     np.float64,
@@ -150,3 +151,15 @@ def test_a_declining_series_gets_a_forecast_that_follows_the_decline() -> None:
     assert (np.diff(point) <= 1e-9).all()
     assert point[-1] < 0.9 * point[0]
     assert point[-1] < rate[-1]
+
+
+def test_the_combination_backtest_averaged_from_its_members_equals_a_re_run() -> None:
+    rng = np.random.default_rng(5)
+    demand = rng.poisson(rng.uniform(5, 50, (20, 1)), (20, 70)).astype(float)
+    result = forecast_panel(demand, 6, season_length=12, policy="all")
+    spec = get_method("combination")
+    fit = fit_method(spec, demand, 6, 12)
+    origins = [64 - 3 * k for k in range(8)]
+    direct = backtest_errors(spec, fit, demand, 6, 12, origins, "mae")
+    column = result.methods.index("combination")
+    np.testing.assert_allclose(result.backtest_error[:, column], direct, rtol=1e-12)
