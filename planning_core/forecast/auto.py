@@ -20,6 +20,10 @@ series with an average demand interval ADI ≥ 1.32 (intermittent or lumpy, Synt
 continuous methods. Fewer candidates means less selection noise; ``policy="all"`` lets every
 method compete.
 
+Zeros before a series' first positive demand are not history (the item was not launched or
+not stocked yet): continuous methods start at the first demand, and the ADI is measured from it,
+so a launched item is not taken for an intermittent one. Intermittent methods keep them.
+
 Forecasts and quantiles are clipped at zero: demand is never negative.
 """
 
@@ -36,7 +40,13 @@ from planning_core.forecast.intervals import mixture_quantiles, residual_quantil
 from planning_core.forecast.methods import METHODS, MethodSpec, get_method
 from planning_core.forecast.panel import FloatArray, as_demand_matrix, observation_count
 
-__all__ = ["DEFAULT_METHODS", "ForecastResult", "backtest_errors", "forecast_panel"]
+__all__ = [
+    "DEFAULT_METHODS",
+    "ForecastResult",
+    "backtest_errors",
+    "forecast_panel",
+    "origin_forecasts",
+]
 
 DEFAULT_METHODS: tuple[str, ...] = tuple(METHODS)
 Progress = Callable[[str, int, int], None]
@@ -55,6 +65,28 @@ class ForecastResult:
     params: dict[str, dict[str, FloatArray]] = field(default_factory=dict)
 
 
+def origin_forecasts(
+    spec: MethodSpec,
+    fit: MethodFit,
+    demand: FloatArray,
+    horizon: int,
+    season_length: int,
+    origins: Sequence[int],
+) -> list[FloatArray]:
+    """The method's (unclipped) forecast from each origin, with the fitted parameters.
+
+    NaN from an origin where no series has enough history for the method (not run there).
+    """
+    forecasts = []
+    for origin in origins:
+        history = demand[:, :origin]
+        if spec.applicable(history, season_length).any():
+            forecasts.append(spec.kernel(history, horizon, fit.params, season_length)[1])
+        else:
+            forecasts.append(np.full((demand.shape[0], horizon), np.nan))
+    return forecasts
+
+
 def backtest_errors(
     spec: MethodSpec,
     fit: MethodFit,
@@ -63,14 +95,19 @@ def backtest_errors(
     season_length: int,
     origins: Sequence[int],
     criterion: str,
+    forecasts: Sequence[FloatArray] | None = None,
 ) -> FloatArray:
-    """Mean error per series over the origins (inf if not evaluable at the latest origin)."""
+    """Mean error per series over the origins (inf if not evaluable at the latest origin).
+
+    ``forecasts``: the forecasts from each origin when already known (``origin_forecasts``).
+    """
+    if forecasts is None:
+        forecasts = origin_forecasts(spec, fit, demand, horizon, season_length, origins)
     total = np.zeros(demand.shape[0])
     count = np.zeros(demand.shape[0])
-    for origin in origins:
+    for origin, raw in zip(origins, forecasts, strict=True):
         history = demand[:, :origin]
-        _, forecast = spec.kernel(history, horizon, fit.params, season_length)
-        forecast = np.clip(forecast, 0.0, None)
+        forecast = np.clip(raw, 0.0, None)
         actual = demand[:, origin : origin + horizon]
         error = actual - forecast[:, : actual.shape[1]]
         loss = np.abs(error) if criterion == "mae" else error**2
@@ -87,6 +124,27 @@ def backtest_errors(
     return np.where(latest_ok & (count > 0), score, np.inf)
 
 
+def _member_mean(
+    members: Sequence[str],
+    rows: np.ndarray,
+    cache: dict[str, tuple[np.ndarray, list[FloatArray]]],
+) -> list[FloatArray] | None:
+    """A combination's forecasts per origin from its members' backtest, if all cover ``rows``."""
+    picked = []
+    for name in members:
+        if name not in cache:
+            return None
+        member_rows, forecasts = cache[name]
+        where = np.searchsorted(member_rows, rows)
+        if not (where < len(member_rows)).all() or not (member_rows[where] == rows).all():
+            return None
+        picked.append([forecast[where] for forecast in forecasts])
+    total = [np.zeros_like(forecasts[0]) for forecasts in picked[0]]
+    for forecasts in picked:
+        total = [t + f for t, f in zip(total, forecasts, strict=True)]
+    return [t / len(members) for t in total]
+
+
 def _origins(periods: int, horizon: int, n_origins: int, step: int | None) -> list[int]:
     step = step or max(1, (horizon + 1) // 2)
     return [o for o in (periods - horizon - k * step for k in range(n_origins)) if o >= 1]
@@ -101,14 +159,30 @@ def _favour(scores: FloatArray, index: int, tolerance: float) -> FloatArray:
     return adjusted
 
 
-def _pattern_policy(matrix: FloatArray, specs: list[MethodSpec]) -> np.ndarray:
+def trim_leading_zeros(matrix: FloatArray) -> FloatArray:
+    """The demand with each series starting at its first positive demand (NaN before it).
+
+    Zeros before an item's first sale (not yet launched, not yet stocked) are not demand
+    history: a level or trend method started on them begins far below the item's real level.
+    An all-zero series becomes all NaN.
+    """
+    started = np.cumsum(np.nan_to_num(matrix, nan=0.0) > 0, axis=1) > 0
+    return np.where(started, matrix, np.nan)
+
+
+def _pattern_policy(matrix: FloatArray, active: FloatArray, specs: list[MethodSpec]) -> np.ndarray:
     """Intermittent methods for series with ADI ≥ 1.32, the others elsewhere.
 
-    A series whose pattern leaves no candidate in ``specs`` may use every method.
+    The ADI is measured from each series' first demand (``active``), so the zeros before a
+    launch do not make a new item look intermittent; a series with fewer than two demands
+    keeps the ADI over its whole history. A series whose pattern leaves no candidate in
+    ``specs`` may use every method.
     """
-    observed = observation_count(matrix)
     demand_periods = (np.nan_to_num(matrix, nan=0.0) > 0).sum(axis=1)
-    sparse = observed >= 1.32 * np.maximum(demand_periods, 1)
+    since_first = np.where(
+        demand_periods >= 2, observation_count(active), observation_count(matrix)
+    )
+    sparse = since_first >= 1.32 * np.maximum(demand_periods, 1)
     kinds = np.array([spec.intermittent for spec in specs])
     mask = np.where(sparse[:, None], kinds[None, :], ~kinds[None, :])
     usable = np.asarray(mask.any(axis=1))
@@ -137,7 +211,7 @@ def forecast_panel(
     methods: Sequence[str] = DEFAULT_METHODS,
     allowed: np.ndarray | None = None,
     quantile_levels: Sequence[float] = (0.1, 0.5, 0.9),
-    n_origins: int = 4,
+    n_origins: int = 8,
     step: int | None = None,
     criterion: str = "mae",
     policy: str = "pattern",
@@ -158,12 +232,13 @@ def forecast_panel(
     origins = _origins(periods, horizon, n_origins, step)
     # Degenerate series (huge or tiny values) may overflow in some method; such a method gets
     # a non-finite score or forecast below and is simply not chosen for that series.
+    active = trim_leading_zeros(matrix)
     if allowed is None and policy == "pattern":
-        allowed = _pattern_policy(matrix, specs)
+        allowed = _pattern_policy(matrix, active, specs)
     mask = np.ones((n, len(specs)), dtype=bool) if allowed is None else np.asarray(allowed, bool)
     with np.errstate(all="ignore"):
         scores, fits = _score_methods(
-            matrix, horizon, specs, season_length, origins, criterion, mask, progress
+            matrix, active, horizon, specs, season_length, origins, criterion, mask, progress
         )
     if allowed is not None:
         scores = np.where(np.asarray(allowed, dtype=bool), scores, np.inf)
@@ -176,12 +251,21 @@ def forecast_panel(
     choice = np.argmin(ranking, axis=1)
     with np.errstate(all="ignore"):
         return _assemble(
-            matrix, horizon, specs, fits, scores, choice, tuple(quantile_levels), season_length
+            matrix,
+            active,
+            horizon,
+            specs,
+            fits,
+            scores,
+            choice,
+            tuple(quantile_levels),
+            season_length,
         )
 
 
 def _score_methods(
     matrix: FloatArray,
+    active: FloatArray,
     horizon: int,
     specs: list[MethodSpec],
     season_length: int,
@@ -197,6 +281,9 @@ def _score_methods(
     n = matrix.shape[0]
     scores = np.full((n, len(specs)), np.inf)
     fits: list[MethodFit] = []
+    # backtest forecasts of combination members, so a combination averages them, not re-runs them
+    members = {name for spec in specs for name in spec.members}
+    cache: dict[str, tuple[np.ndarray, list[FloatArray]]] = {}
     for index, spec in enumerate(specs):
         if progress is not None:
             progress(spec.name, index, len(specs))
@@ -205,10 +292,17 @@ def _score_methods(
             fits.append(_unused(spec, n, horizon))
             continue
         known = {done.name: {k: v[rows] for k, v in done.params.items()} for done in fits}
-        part = matrix[rows]
+        part = (matrix if spec.intermittent else active)[rows]
         fit = fit_method(spec, part, horizon, season_length, known)
         if origins:
-            score = backtest_errors(spec, fit, part, horizon, season_length, origins, criterion)
+            forecasts = _member_mean(spec.members, rows, cache) if spec.members else None
+            if forecasts is None:
+                forecasts = origin_forecasts(spec, fit, part, horizon, season_length, origins)
+            if spec.name in members:
+                cache[spec.name] = (rows, forecasts)
+            score = backtest_errors(
+                spec, fit, part, horizon, season_length, origins, criterion, forecasts
+            )
         else:  # too short to backtest anywhere: every applicable method ties
             score = np.where(fit.applicable, 0.0, np.inf)
         unusable = ~fit.applicable | ~np.isfinite(fit.forecast).all(axis=1)
@@ -242,6 +336,7 @@ def _expand(fit: MethodFit, rows: np.ndarray, n: int) -> MethodFit:
 
 def _assemble(
     matrix: FloatArray,
+    active: FloatArray,
     horizon: int,
     specs: list[MethodSpec],
     fits: list[MethodFit],
@@ -263,10 +358,10 @@ def _assemble(
             quantiles[rows] = mixture[rows]
         else:
             params = {key: value[rows] for key, value in fit.params.items()}
-            fitted, _ = spec.kernel(matrix[rows], 1, params, season_length)
+            fitted, _ = spec.kernel(active[rows], 1, params, season_length)
             factor = spec.variance_factor(params, horizon, season_length)
             quantiles[rows] = residual_quantiles(
-                matrix[rows], fitted, fit.forecast[rows], factor, levels
+                active[rows], fitted, fit.forecast[rows], factor, levels
             )
     empty = observation_count(matrix) == 0
     point = np.clip(np.where(np.isfinite(point), point, 0.0), 0.0, None)

@@ -8,6 +8,9 @@ from hypothesis.extra.numpy import arrays
 
 from planning_core.errors import InputValueError, PlanningError, UnknownMethodError
 from planning_core.forecast import forecast_panel
+from planning_core.forecast.auto import backtest_errors, trim_leading_zeros
+from planning_core.forecast.fitting import fit_method
+from planning_core.forecast.methods import METHODS, get_method
 
 demand_matrices = arrays(
     np.float64,
@@ -112,3 +115,51 @@ def test_quantiles_follow_the_order_levels_were_given_in() -> None:
     result = forecast_panel(y, 4, quantile_levels=(0.1, 0.9, 0.025, 0.975))
     q = result.quantiles
     assert (q[:, 2] <= q[:, 0]).all() and (q[:, 0] <= q[:, 1]).all() and (q[:, 1] <= q[:, 3]).all()
+
+
+def test_a_launched_item_is_not_intermittent_for_its_leading_zeros() -> None:
+    rng = np.random.default_rng(3)
+    launched = np.concatenate([np.zeros(80), rng.poisson(50.0, 24)]).astype(float)
+    result = forecast_panel(launched, 13)
+    assert not METHODS[str(result.method[0])].intermittent
+    # started at its first sale, its level is the launched level, not diluted by the zeros
+    assert 40.0 < result.point[0, 0] < 60.0
+
+
+def test_leading_zeros_are_not_history_for_level_methods() -> None:
+    demand = np.array([[0.0, 0.0, 3.0, 0.0, 4.0], [0.0, 0.0, 0.0, 0.0, 0.0]])
+    trimmed = trim_leading_zeros(demand)
+    assert np.isnan(trimmed[:, :2]).all()
+    assert trimmed[0, 2:].tolist() == [3.0, 0.0, 4.0]
+    assert np.isnan(trimmed[1]).all()
+    assert (forecast_panel(demand, 4).point[1] == 0.0).all()
+
+
+def test_a_rarely_sold_item_stays_intermittent() -> None:
+    sporadic = np.zeros(104)
+    sporadic[[10, 40, 77, 100]] = [3.0, 5.0, 2.0, 4.0]
+    result = forecast_panel(sporadic, 13)
+    assert METHODS[str(result.method[0])].intermittent
+
+
+def test_a_declining_series_gets_a_forecast_that_follows_the_decline() -> None:
+    rng = np.random.default_rng(1)
+    t = np.arange(80)
+    rate = np.where(t < 30, 200.0, 200.0 * np.exp(-(t - 30) / 20.0))
+    result = forecast_panel(rng.poisson(rate).astype(float), 13)
+    point = result.point[0]
+    assert (np.diff(point) <= 1e-9).all()
+    assert point[-1] < 0.9 * point[0]
+    assert point[-1] < rate[-1]
+
+
+def test_the_combination_backtest_averaged_from_its_members_equals_a_re_run() -> None:
+    rng = np.random.default_rng(5)
+    demand = rng.poisson(rng.uniform(5, 50, (20, 1)), (20, 70)).astype(float)
+    result = forecast_panel(demand, 6, season_length=12, policy="all")
+    spec = get_method("combination")
+    fit = fit_method(spec, demand, 6, 12)
+    origins = [64 - 3 * k for k in range(8)]
+    direct = backtest_errors(spec, fit, demand, 6, 12, origins, "mae")
+    column = result.methods.index("combination")
+    np.testing.assert_allclose(result.backtest_error[:, column], direct, rtol=1e-12)
