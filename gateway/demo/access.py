@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from access import PrincipalKind, global_role, supplier_role
 from gateway.demo.catalog import Catalog
+from gateway.model import CollaborationRole, Supplier
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,13 @@ def demo_grants(catalog: Catalog) -> list[list[str]]:
 
 
 def showcase_supplier(catalog: Catalog) -> str:
-    """The supplier whose key the demo hands out: one serving several segments."""
-    ranked = sorted(catalog.suppliers, key=lambda s: (-len(s.segments), s.id))
-    return ranked[0].id
+    """The supplier whose key the demo hands out: the most involved collaborator (co-creation
+    before advisory before execution only, so its key shows the demand signal too), then the
+    one serving the most segments."""
+    depth = {CollaborationRole.CO_CREATION: 0, CollaborationRole.ADVISORY: 1}
+
+    def rank(supplier: Supplier) -> tuple[int, int, str]:
+        deepest = min((depth.get(link.role, 2) for link in supplier.segments), default=2)
+        return deepest, -len(supplier.segments), supplier.id
+
+    return min(catalog.suppliers, key=rank).id

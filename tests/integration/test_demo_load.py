@@ -22,6 +22,9 @@ def test_demo_loads_every_record(sessions: sessionmaker[Session]) -> None:
         "integration",
         "admin",
     ]
+    showcase = next(s for s in data.catalog.suppliers if f"supplier:{s.id}" == keys[0].principal_id)
+    # The supplier key shows a new user the collaboration views, the demand signal included.
+    assert {link.role.value for link in showcase.segments} & {"co_creation", "advisory"}
     counts = data.counts()
     expected = {
         tables.ItemRow: counts["items"],
