@@ -13,10 +13,10 @@ from sqlalchemy.orm import Session
 
 from adapters.edi import EnvelopeParams, render_document
 from gateway.model import PlanningSchedule, PurchaseOrder, ShipNotice
+from gateway.store.control_numbers import partner_counter
 from gateway.store.outbox import enqueue
 from gateway.store.sync_tables import OutboxRow
 from gateway.store.tables import utcnow
-from gateway.store.x12_tables import ControlNumberRow
 from sync import read_997
 
 X12_MEDIA = "application/edi-x12"
@@ -26,13 +26,7 @@ _SET_IDS = {PurchaseOrder: "850", ShipNotice: "856", PlanningSchedule: "830"}
 
 def next_control_number(session: Session, partner_id: str) -> int:
     """Take the partner's next interchange control number (shared with our 997s to it)."""
-    # FOR UPDATE: two processes sending to one partner take turns; no number is used twice.
-    row = session.scalar(
-        select(ControlNumberRow).where(ControlNumberRow.partner_id == partner_id).with_for_update()
-    )
-    if row is None:
-        row = ControlNumberRow(partner_id=partner_id, next_interchange=1, next_group=1)
-        session.add(row)
+    row = partner_counter(session, partner_id)
     number = max(row.next_interchange, row.next_group)
     row.next_interchange = row.next_group = number + 1
     return number

@@ -26,9 +26,10 @@ from adapters.edi import (
 )
 from adapters.edi.envelope import InterchangeHeader
 from gateway.model import Channel, Provenance
+from gateway.store.control_numbers import partner_counter
 from gateway.store.inbox import Outcome, Stored, process_message, store_message
 from gateway.store.tables import InboxRow
-from gateway.store.x12_tables import AckRow, ControlNumberRow, InterchangeRow
+from gateway.store.x12_tables import AckRow, InterchangeRow
 from gateway.sync_x12 import record_997
 
 Authorize = Callable[[Sequence[BaseModel]], None]
@@ -116,7 +117,7 @@ class _Handler:
         self._authorize = authorize
 
     def __call__(self, session: Session, row: InboxRow) -> Sequence[BaseModel]:
-        numbers = _control_numbers(session, row.partner_id)
+        numbers = partner_counter(session, row.partner_id)
         ack = AckOptions(
             interchange_control_number=numbers.next_interchange,
             group_control_number=numbers.next_group,
@@ -166,18 +167,6 @@ class _Handler:
             document.provenance = provenance
             documents.append(document)
         return documents
-
-
-def _control_numbers(session: Session, partner_id: str) -> ControlNumberRow:
-    # FOR UPDATE: two processes acknowledging the same partner at once take turns, so no
-    # control number is ever used twice (SQLite serialises writers anyway).
-    row = session.scalar(
-        select(ControlNumberRow).where(ControlNumberRow.partner_id == partner_id).with_for_update()
-    )
-    if row is None:
-        row = ControlNumberRow(partner_id=partner_id, next_interchange=1, next_group=1)
-        session.add(row)
-    return row
 
 
 def summaries(sessions: sessionmaker[Session], message_id: str) -> list[dict[str, Any]]:
