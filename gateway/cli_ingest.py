@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from gateway.settings import get_settings
 from gateway.store.engine import make_engine, make_session_factory
-from gateway.x12_inbound import Receipt, acknowledgments, receive_x12
+from gateway.x12_inbound import Receipt, acknowledgments, interchange_sender, receive_x12
 
 console = Console(stderr=True)
 SUFFIXES = {".edi", ".x12", ".txt", ".dat"}
@@ -78,11 +78,9 @@ def _files(paths: list[Path]) -> list[Path]:
 
 
 def _sender(body: bytes, path: Path) -> str:
-    # ISA06 sits at a fixed place in a well-formed ISA; anything else is named by its file.
-    text = body[:106].decode("latin-1")
-    if text.startswith("ISA") and len(text) > 53:
-        return text[35:50].strip() or path.stem
-    return path.stem
+    """The file's ISA06, read as the X12 path reads it; a file without an ISA is its name."""
+    sender = interchange_sender(body)
+    return sender[1] if sender and sender[1] else path.stem
 
 
 def _verdict(receipt: Receipt) -> str:

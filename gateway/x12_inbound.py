@@ -78,15 +78,21 @@ def receive_x12(
     return receipt
 
 
-def _interchange_key(body: bytes) -> str | None:
-    """``x12:<ISA05:ISA06>:<ISA13>`` of the first interchange, or None if there is no ISA."""
+def interchange_sender(body: bytes) -> tuple[str, str, str] | None:
+    """(ISA05, ISA06, ISA13) of the first interchange, read by the adapter; None without an ISA."""
     try:
         first = next(iter_envelope(iter_segments(body[:4096])), None)
     except EdiError:
         return None
     if not isinstance(first, InterchangeHeader):
         return None
-    return f"x12:{first.sender_qualifier.strip()}:{first.sender_id.strip()}:{first.control_number}"
+    return first.sender_qualifier.strip(), first.sender_id.strip(), first.control_number
+
+
+def _interchange_key(body: bytes) -> str | None:
+    """``x12:<ISA05:ISA06>:<ISA13>`` of the first interchange, or None if there is no ISA."""
+    sender = interchange_sender(body)
+    return None if sender is None else f"x12:{sender[0]}:{sender[1]}:{sender[2]}"
 
 
 class _SeenInterchanges:
