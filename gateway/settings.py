@@ -24,6 +24,11 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(
         10 * 1024 * 1024, ge=1024, description="Largest inbound message accepted, in bytes."
     )
+    max_file_bytes: int = Field(
+        25 * 1024 * 1024,
+        ge=1024,
+        description="Largest supplier file (POST /api/v1/files, `gateway watch`), in bytes.",
+    )
     db_pool_size: int = Field(5, ge=1, le=100, description="Connections per process (PostgreSQL).")
     run_worker: bool = Field(
         True,

@@ -12,6 +12,7 @@ from gateway import __version__
 from gateway.app import (
     admin,
     auth,
+    files,
     findings,
     health,
     inbound,
@@ -58,6 +59,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.include_router(health.router)
     app.include_router(inbound.router)
     app.include_router(x12.router)
+    app.include_router(files.router)
     app.include_router(reads.router)
     app.include_router(findings.router)
     app.include_router(admin.router)

@@ -29,6 +29,7 @@ from gateway.model import (
 from gateway.settings import Settings
 from gateway.store import queries
 from gateway.store.documents import document_ids_for_message
+from gateway.store.feeds import report_of
 from gateway.store.inbox import FAILED, Handler, process_message, store_message
 from gateway.store.tables import InboxRow
 
@@ -239,6 +240,7 @@ def message_status(message_id: str, sessions: Sessions, caller: CurrentCaller) -
         if message is None:  # absent or out of scope: the same answer, audited
             raise NotVisible(f"no message {message_id}")
         documents = document_ids_for_message(session, message_id)
+        feed = report_of(session, message_id)  # files only: the row-by-row report
     return {
         "message_id": message.id,
         "partner_id": message.partner_id,
@@ -250,4 +252,5 @@ def message_status(message_id: str, sessions: Sessions, caller: CurrentCaller) -
         "size_bytes": message.size_bytes,
         "attempts": message.attempts,
         "documents": documents,
+        "feed": feed,
     }

@@ -3,6 +3,7 @@
 from gateway.store import (
     access_tables,
     document_tables,
+    feed_tables,
     quality_tables,
     sync_tables,
     tables,
@@ -29,6 +30,7 @@ __all__ = [
     "current_revision",
     "document_ids_for_message",
     "document_tables",
+    "feed_tables",
     "get_message",
     "head_revision",
     "load_document",
