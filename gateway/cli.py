@@ -18,6 +18,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from gateway.cli_access import keys_app, policy_app
 from gateway.cli_edi import edi_app
+from gateway.cli_feeds import feeds_app, watch
 from gateway.cli_ingest import ingest
 from gateway.cli_plan import plan_app
 from gateway.cli_quality import quality_app
@@ -40,6 +41,8 @@ app.add_typer(quality_app, name="quality")
 app.add_typer(sync_app, name="sync")
 app.command("worker")(worker)
 app.add_typer(policy_app, name="policy")
+app.add_typer(feeds_app, name="feeds")
+app.command("watch")(watch)
 console = Console(stderr=True)
 
 

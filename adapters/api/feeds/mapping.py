@@ -15,7 +15,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from gateway.model import (
     CapacityCommit,
@@ -116,16 +123,23 @@ class FeedMapping(BaseModel):
     def _units_upper(cls, value: dict[str, UnitConversion]) -> dict[str, UnitConversion]:
         return {unit.strip().upper(): conversion for unit, conversion in value.items()}
 
-    @model_validator(mode="after")
-    def _fields_exist(self) -> FeedMapping:
-        fields = fields_of(self.document_type)
-        named = [*self.columns, *self.constants, *self.date_formats]
-        unknown = sorted({name for name in named if name not in fields})
+    @field_validator("columns", "constants", "date_formats")
+    @classmethod
+    def _fields_exist(cls, value: dict[str, Any], info: ValidationInfo) -> dict[str, Any]:
+        document_type = info.data.get("document_type")
+        if document_type is None:
+            return value  # the document type is wrong already; that error says so
+        fields = fields_of(document_type)
+        unknown = sorted(name for name in value if name not in fields)
         if unknown:
             raise ValueError(
-                f"{', '.join(unknown)}: not field(s) of {self.document_type}; "
+                f"{', '.join(unknown)}: not field(s) of {document_type}; "
                 f"its fields are {', '.join(fields)}"
             )
+        return value
+
+    @model_validator(mode="after")
+    def _column_or_constant(self) -> FeedMapping:
         both = sorted(set(self.columns) & set(self.constants))
         if both:
             raise ValueError(f"{', '.join(both)}: both a column and a constant")
