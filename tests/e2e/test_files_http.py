@@ -190,3 +190,10 @@ def test_a_supplier_may_not_send_what_its_role_does_not_allow(
     )
     assert answer.status_code == 403
     assert "message_id" in answer.json()
+
+
+def test_the_route_is_in_the_openapi_document(base_url: str) -> None:
+    operation = httpx.get(f"{base_url}/openapi.json").json()["paths"]["/api/v1/files"]["post"]
+    content = operation["requestBody"]["content"]
+    assert {"multipart/form-data", "text/csv", XLSX, "application/xml"} <= set(content)
+    assert {"202", "413", "422"} <= set(operation["responses"])

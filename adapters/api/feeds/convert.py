@@ -216,6 +216,8 @@ def _convert_units(line: dict[str, Any], mapping: FeedMapping) -> None:
 
 
 def _conflict(group: _Group, header: dict[str, Any]) -> tuple[str, str] | None:
+    if group.header == header:  # the common case: a repeated header
+        return None
     for name in sorted(set(group.header) | set(header)):
         if group.header.get(name) != header.get(name):
             return name, (
