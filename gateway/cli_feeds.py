@@ -22,6 +22,7 @@ from gateway.store.engine import make_engine, make_session_factory
 from gateway.store.feeds import get_mappings, set_mapping
 
 console = Console(stderr=True)
+RETRY = "retry"  # not handled this time (left in place); the next scan tries again
 feeds_app = typer.Typer(help="Supplier file feeds: column mappings.", no_args_is_help=True)
 mapping_app = typer.Typer(help="Per-partner column mappings.", no_args_is_help=True)
 feeds_app.add_typer(mapping_app, name="mapping")
@@ -162,8 +163,12 @@ def _process(drop: DropFolder, candidates: list[Candidate]) -> list[Outcome]:
         for candidate in candidates:
             name = f"{candidate.partner_id}/{candidate.path.name}"
             bar.update(task, description=name[:40])
-            outcome = drop.handle(candidate)
-            colour = "green" if outcome.status == DONE else "red"
+            try:
+                outcome = drop.handle(candidate)
+            except Exception as error:  # e.g. the database is down: the file waits in place
+                reason = str(error).strip().splitlines()[0] if str(error) else repr(error)
+                outcome = Outcome(candidate, candidate.path, RETRY, None, reason)
+            colour = {DONE: "green", RETRY: "yellow"}.get(outcome.status, "red")
             console.log(f"[{colour}]{outcome.status:<6}[/{colour}] {name}: {outcome.summary}")
             outcomes.append(outcome)
             bar.advance(task)

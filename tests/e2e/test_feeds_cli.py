@@ -5,6 +5,9 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -12,7 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from gateway.store.inbox import get_message, store_message
 from gateway.store.tables import InboxRow
-from tests.e2e.test_cli import environment, gateway
+from tests.e2e.test_cli import ROOT, environment, gateway
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "feeds"
 
@@ -143,3 +146,30 @@ def test_a_file_stored_before_a_crash_is_finished_not_doubled(
     message = get_message(sessions, first.message_id)
     assert message is not None and message.status == "processed"
     assert not os.path.exists(root / "SUP001" / "acme-asn.csv")
+
+
+def test_watch_keeps_watching_and_waits_for_complete_files(
+    database_url: str, sessions: sessionmaker[Session], tmp_path: Path
+) -> None:
+    root = tmp_path / "drop"
+    folder = root / "SUP003" / "inventory_position"
+    folder.mkdir(parents=True)
+    env = environment(database_url)
+    command = [sys.executable, "-m", "gateway", "watch", str(root), "--interval", "0.2"]
+    log = tmp_path / "watch.log"
+    with log.open("w") as sink:
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=sink, stderr=sink)
+    try:
+        partial = folder / "stock.csv.part"  # written under a temporary name...
+        partial.write_bytes((DATA / "inventory.csv").read_bytes())
+        partial.rename(folder / "stock.csv")  # ...then renamed: now complete
+        report = folder / "done" / "stock.csv.report.json"
+        deadline = time.monotonic() + 90
+        while not report.exists() and process.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert report.exists(), log.read_text()
+        assert json.loads(report.read_text())["rows_accepted"] == 2
+        assert process.poll() is None  # still watching
+    finally:
+        process.terminate()
+        process.wait(timeout=30)

@@ -197,3 +197,26 @@ def test_the_route_is_in_the_openapi_document(base_url: str) -> None:
     content = operation["requestBody"]["content"]
     assert {"multipart/form-data", "text/csv", XLSX, "application/xml"} <= set(content)
     assert {"202", "413", "422"} <= set(operation["responses"])
+
+
+def test_a_read_only_key_and_a_multipart_body_without_a_file(
+    base_url: str, database_url: str, supplier: dict[str, str]
+) -> None:
+    reader = issue_key(
+        database_url,
+        "supplier:SUP001",
+        "supplier",
+        supplier_id="SUP001",
+        scopes=("read",),
+    )
+    body = (DATA / "acme-asn.csv").read_bytes()
+    refused = _post(base_url, {**bearer(reader), "Content-Type": "text/csv"}, content=body)
+    assert refused.status_code == 403 and "limited to read" in refused.json()["detail"]
+    no_file = _post(base_url, supplier, files={"upload": ("a.csv", body, "text/csv")})
+    assert no_file.status_code == 422 and "part named 'file'" in no_file.json()["detail"]
+    broken = _post(
+        base_url,
+        {**supplier, "Content-Type": "multipart/form-data; boundary=xyz"},
+        content=b"--xyz\r\nnot a part",
+    )
+    assert broken.status_code in (400, 422)
