@@ -219,8 +219,16 @@ def _errors_csv(problems: list[object]) -> str:
     writer.writeheader()
     for problem in problems:
         if isinstance(problem, dict):
-            writer.writerow(problem)
+            writer.writerow({key: _inert(value) for key, value in problem.items()})
     return out.getvalue()
+
+
+def _inert(value: object) -> object:
+    # The report is opened in a spreadsheet; a column name like =HYPERLINK(...) taken from the
+    # partner's file must stay text there (OWASP "CSV injection").
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
 
 
 def _summary(report: dict[str, object]) -> str:

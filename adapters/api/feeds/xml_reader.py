@@ -48,7 +48,7 @@ def read_xml(data: bytes, limits: Limits, row_tag: str | None = None) -> Table:
     docinfo = root.getroottree().docinfo
     if docinfo.doctype or docinfo.internalDTD is not None:  # belt and braces after the scan
         raise UnsafeFile("the XML declares a DOCTYPE; DTDs and entities are not accepted")
-    elements = [e for e in (root.iter(row_tag) if row_tag else root) if _is_element(e)]
+    elements = [e for e in (root.iter(f"{{*}}{row_tag}") if row_tag else root) if _is_element(e)]
     if row_tag and not elements:
         raise UnreadableFile(f"no <{row_tag}> element in the file")
     if len(elements) > limits.max_rows:
