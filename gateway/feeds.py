@@ -8,11 +8,14 @@ keeps what they return.
 
 from __future__ import annotations
 
+import logging
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from adapters.api.feeds import (
@@ -31,6 +34,7 @@ from gateway.store.feeds import get_mappings, report_of, save_report
 from gateway.store.inbox import FAILED, RECEIVED, Outcome, Stored, process_message, store_message
 from gateway.store.tables import InboxRow, SupplierRow
 
+log = logging.getLogger("gateway.feeds")
 Authorize = Callable[[Sequence[BaseModel]], None]
 """Raises if the sender may not send these documents (see gateway.app.inbound)."""
 
@@ -39,6 +43,9 @@ MEDIA_TYPES = {
     FileFormat.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     FileFormat.XML: "application/xml",
 }
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 class NoGoodRows(ValueError):
@@ -113,8 +120,11 @@ def receive_file(
     handler = FileHandler(fmt, options, authorize)
     receipt.outcome = process_message(sessions, stored.message_id, handler)
     if receipt.outcome.status == FAILED and handler.report is not None:
-        with sessions.begin() as session:  # the documents rolled back; the report stays
-            save_report(session, handler.report)
+        try:
+            with sessions.begin() as session:  # the documents rolled back; the report stays
+                save_report(session, handler.report)
+        except SQLAlchemyError:  # the message keeps its error; the report is a convenience
+            log.exception("could not keep the report of message %s", stored.message_id)
     receipt.report = _report(sessions, stored.message_id)
     return receipt
 
@@ -129,9 +139,9 @@ class FileHandler:
     def __call__(self, session: Session, row: InboxRow) -> Sequence[BaseModel]:
         self.report = FeedReportRow(
             message_id=row.id,
-            file_name=(self.options.file_name or "")[:255] or None,
+            file_name=_CONTROL.sub("", self.options.file_name or "")[:255] or None,
             format=self.fmt.value,
-            document_type=self.options.document_type,
+            document_type=None,  # the mapping's, once one is found
             details={},
             problems=[],
         )

@@ -3,6 +3,7 @@ report (also at ``GET /api/v1/messages/{id}``)."""
 
 from __future__ import annotations
 
+import hashlib
 from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query, Request
@@ -12,7 +13,7 @@ from starlette.datastructures import UploadFile
 from starlette.types import Message
 
 from access import AccessError, Forbidden
-from adapters.api.feeds import FeedError, Limits
+from adapters.api.feeds import DOCUMENT_MODELS, FeedError, Limits
 from adapters.api.feeds.mapping import FeedDocumentType
 from gateway.app.auth import Caller, CurrentCaller
 from gateway.app.deps import AppSettings, Sessions
@@ -86,6 +87,9 @@ async def upload_file(
     file_name = None
     if media_type.startswith("multipart/form-data"):
         body, file_name, media_type, form_type = await _multipart(request, limit)
+        if form_type is not None and form_type not in DOCUMENT_MODELS:
+            kinds = ", ".join(DOCUMENT_MODELS)
+            raise HTTPException(422, f"type: {form_type[:40]!r} is not one of {kinds}")
         document_type = document_type or form_type  # type: ignore[assignment]
     else:
         _refuse_declared_length(request, limit)
@@ -94,7 +98,7 @@ async def upload_file(
         file_name=file_name,
         media_type=media_type or None,
         document_type=document_type,
-        dedupe_key=f"idempotency:{idempotency_key}" if idempotency_key else None,
+        dedupe_key=_dedupe_key(idempotency_key),
         limits=_limits(settings),
     )
     receipt = await run_in_threadpool(
@@ -106,6 +110,15 @@ async def upload_file(
         authorize=_authorizer(caller),
     )
     return _answer(receipt)
+
+
+def _dedupe_key(idempotency_key: str | None) -> str | None:
+    if not idempotency_key:
+        return None
+    if len(idempotency_key) <= 180:
+        return f"idempotency:{idempotency_key}"
+    # the inbox keeps 200 characters of dedupe key: a longer key is kept as its hash
+    return f"idempotency-sha256:{hashlib.sha256(idempotency_key.encode()).hexdigest()}"
 
 
 def _limits(settings: Settings) -> Limits:

@@ -220,3 +220,17 @@ def test_a_read_only_key_and_a_multipart_body_without_a_file(
         content=b"--xyz\r\nnot a part",
     )
     assert broken.status_code in (400, 422)
+
+
+def test_an_unknown_type_field_and_a_long_idempotency_key(
+    base_url: str, supplier: dict[str, str]
+) -> None:
+    body = (DATA / "acme-asn.csv").read_bytes()
+    files = {"file": ("acme-asn.csv", body, "text/csv")}
+    wrong = _post(base_url, supplier, files=files, data={"type": "purchase_order"})
+    assert wrong.status_code == 422 and "is not one of" in wrong.json()["detail"]
+    long_key = {**supplier, "Idempotency-Key": "k" * 200}
+    first = _post(base_url, long_key, files=files, data={"type": "ship_notice"})
+    again = _post(base_url, long_key, files=files, data={"type": "ship_notice"})
+    assert first.status_code == again.status_code == 202
+    assert again.json()["duplicate"] is True

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -60,6 +61,7 @@ class Limits:
 
 
 CHUNK = 1024 * 1024
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def read_limited(stream: BinaryIO, limit: int) -> bytes:
@@ -80,7 +82,7 @@ def unique_columns(names: list[str]) -> list[str]:
     seen: dict[str, int] = {}
     result: list[str] = []
     for index, raw in enumerate(names, start=1):
-        name = raw.strip() or f"column {index}"
+        name = _CONTROL.sub("", raw).strip()[:200] or f"column {index}"
         seen[name] = seen.get(name, 0) + 1
         result.append(name if seen[name] == 1 else f"{name} ({seen[name]})")
     return result

@@ -24,9 +24,15 @@ class Decoded:
 
 
 def decode(data: bytes) -> Decoded:
-    """Decode a text file, saying which encoding was used.
+    """Decode a text file, saying which encoding was used (see ``_decode``); refuse NULs."""
+    decoded = _decode(data)
+    if "\x00" in decoded.text:  # no spreadsheet writes one; databases refuse them in text
+        raise UnreadableFile("the file holds NUL characters: it is binary, not text")
+    return decoded
 
-    A byte order mark decides. Without one, strict UTF-8; if that fails the file is taken as
+
+def _decode(data: bytes) -> Decoded:
+    """A byte order mark decides. Without one, strict UTF-8; if that fails the file is taken as
     Windows-1252 (what Excel writes for "CSV" in Western Europe, a superset of Latin-1's
     printable range), and as ISO-8859-1 when it holds a byte Windows-1252 leaves undefined.
     """

@@ -68,6 +68,8 @@ def to_decimal(value: Cell, decimal_comma: bool) -> Decimal:
 
 def to_text(value: Cell) -> str:
     if isinstance(value, str):
+        if "\x00" in value:  # e.g. an XLSX _x0000_ escape: no identifier holds one
+            raise CellError(f"{value!r} holds a NUL character")
         return value
     if isinstance(value, float) and value.is_integer():
         return str(int(value))  # an item number typed as a number in Excel: 12345.0

@@ -77,3 +77,16 @@ def test_too_many_rows_is_refused() -> None:
     data = b"a,b\n" + b"1,2\n" * 11
     with pytest.raises(UnreadableFile, match="more than 10 rows"):
         list(read_csv(data, Limits(max_rows=10)).rows)
+
+
+def test_nul_characters_are_refused_wherever_they_are() -> None:
+    good = b"R2,2026-11-20,DC1,AB,1,EA,x\n" * 1000
+    late_nul = INVENTORY.encode() + good + b"R2,2026-11-20,DC1,A\x00B,1,EA,x\n"
+    with pytest.raises(UnreadableFile, match="NUL characters"):
+        read_csv(late_nul, Limits())
+    with pytest.raises(UnreadableFile, match="NUL characters"):
+        read_csv("a,b\n1,\x002\n".encode("utf-16"), Limits())
+
+
+def test_control_characters_leave_column_names() -> None:
+    assert read_csv(b"item\x07,qty\x1b[31m\n1,2\n", Limits()).columns == ["item", "qty[31m"]
