@@ -51,13 +51,21 @@ def worker(
     failures: Annotated[int, typer.Option(help="Failures in a row that open a breaker.")] = 3,
     cooldown: Annotated[float, typer.Option(help="Seconds a breaker stays open.")] = 30.0,
     until_idle: Annotated[
-        bool, typer.Option(help="Exit once every delivery is delivered or dead.")
+        bool,
+        typer.Option(
+            help="Exit when no delivery is due now or within --idle-wait seconds (those "
+            "waiting on a longer backoff, an open breaker or another worker's lease are left)."
+        ),
     ] = False,
+    idle_wait: Annotated[
+        float, typer.Option(help="With --until-idle: longest wait for the next due delivery.")
+    ] = 5.0,
 ) -> None:
     """Deliver the outbox until stopped (SIGINT/SIGTERM end it after the current delivery)."""
     config = WorkerConfig(
         batch=batch,
         poll_s=poll,
+        idle_wait_s=idle_wait,
         lease_s=lease,
         retry=RetryPolicy(retry_initial, retry_max, jitter),
         breaker=BreakerPolicy(failures, cooldown),

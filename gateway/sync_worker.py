@@ -17,7 +17,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from gateway.store.breakers import load_breakers, save_breaker
-from gateway.store.outbox import Claimed, bury, channel_for, claim, finish, has_open, release
+from gateway.store.outbox import (
+    Claimed,
+    bury,
+    channel_for,
+    claim,
+    finish,
+    next_due_in,
+    release,
+)
 from gateway.store.sync_tables import ChannelRow
 from gateway.store.tables import utcnow
 from sync import (
@@ -41,6 +49,8 @@ class WorkerConfig:
     batch: int = 20
     lease_s: float = 120.0  # longer than any channel timeout: a live worker keeps its claims
     poll_s: float = 1.0  # sleep when nothing is due
+    # --until-idle waits for a delivery due within this many seconds, and exits otherwise
+    idle_wait_s: float = 5.0
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     breaker: BreakerPolicy = field(default_factory=BreakerPolicy)
 
@@ -93,17 +103,23 @@ class DeliveryWorker:
         return len(claimed)
 
     def run(self, stop: threading.Event, *, until_idle: bool = False) -> None:
-        """Work until ``stop`` is set (or, with ``until_idle``, until nothing is left open)."""
+        """Work until ``stop`` is set (or, with ``until_idle``, until nothing is due soon)."""
         while not stop.is_set():
             try:
                 worked = self.run_once()
             except Exception:  # a database hiccup must not end the worker
                 log.exception("delivery batch failed; retrying after the poll interval")
                 worked = 0
-            if not worked:
-                if until_idle and not has_open(self._sessions):
+            if worked:
+                continue
+            wait = self.config.poll_s
+            if until_idle:
+                due_in = next_due_in(self._sessions, self._clock())
+                if due_in is None or due_in > self.config.idle_wait_s:
+                    log.info("idle: nothing due within %ss, stopping", self.config.idle_wait_s)
                     return
-                stop.wait(self.config.poll_s)
+                wait = min(max(due_in, 0.01), self.config.poll_s)
+            stop.wait(wait)
 
     def _refresh(self) -> None:
         with self._sessions() as session:
