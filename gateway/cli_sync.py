@@ -60,12 +60,18 @@ def worker(
     idle_wait: Annotated[
         float, typer.Option(help="With --until-idle: longest wait for the next due delivery.")
     ] = 5.0,
+    ack_check: Annotated[
+        float,
+        typer.Option(help="Seconds between acknowledgment checks (overdue/rejected 997s); 0: off."),
+    ] = 300.0,
 ) -> None:
     """Deliver the outbox until stopped (SIGINT/SIGTERM end it after the current delivery)."""
     config = WorkerConfig(
         batch=batch,
         poll_s=poll,
         idle_wait_s=idle_wait,
+        ack_check_s=ack_check or None,
+        quality_policy=get_settings().quality_policy,
         lease_s=lease,
         retry=RetryPolicy(retry_initial, retry_max, jitter),
         breaker=BreakerPolicy(failures, cooldown),

@@ -9,8 +9,10 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import httpx
 from sqlalchemy import select
@@ -53,6 +55,9 @@ class WorkerConfig:
     idle_wait_s: float = 5.0
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     breaker: BreakerPolicy = field(default_factory=BreakerPolicy)
+    # the acknowledgment findings (overdue, rejected, partial 997s): every so often, or never
+    ack_check_s: float | None = 300.0
+    quality_policy: Path | None = None
 
 
 class DeliveryWorker:
@@ -73,6 +78,7 @@ class DeliveryWorker:
         self._clock = clock
         self._breakers: dict[str, Breaker] = {}
         self._channels: dict[tuple[str, str], ChannelRow] = {}
+        self._next_ack_check = 0.0  # monotonic seconds: the first loop checks at once
 
     def close(self) -> None:
         if self._owns_client:
@@ -105,6 +111,7 @@ class DeliveryWorker:
     def run(self, stop: threading.Event, *, until_idle: bool = False) -> None:
         """Work until ``stop`` is set (or, with ``until_idle``, until nothing is due soon)."""
         while not stop.is_set():
+            self.check_acks_when_due()
             try:
                 worked = self.run_once()
             except Exception:  # a database hiccup must not end the worker
@@ -120,6 +127,30 @@ class DeliveryWorker:
                     return
                 wait = min(max(due_in, 0.01), self.config.poll_s)
             stop.wait(wait)
+
+    def check_acks_when_due(self) -> None:
+        """Run the acknowledgment findings when ``ack_check_s`` has passed since the last."""
+        every = self.config.ack_check_s
+        if every is None or time.monotonic() < self._next_ack_check:
+            return
+        self._next_ack_check = time.monotonic() + every
+        from gateway.quality_run import check_acknowledgments  # pandas: only when used
+
+        try:
+            run = check_acknowledgments(
+                self._sessions, self._clock(), policy_file=self.config.quality_policy
+            )
+        except Exception:  # a bad policy file or a database hiccup must not stop deliveries
+            log.exception("acknowledgment check failed; next try in %ss", every)
+            return
+        if run is not None and (run.created or run.resolved or run.reopened):
+            log.info(
+                "acknowledgment findings: %d open now, %d new, %d resolved, %d reopened",
+                run.findings,
+                run.created,
+                run.resolved,
+                run.reopened,
+            )
 
     def _refresh(self) -> None:
         with self._sessions() as session:

@@ -23,7 +23,7 @@ from gateway.app import (
 )
 from gateway.settings import Settings, get_settings
 from gateway.store.engine import make_engine, make_session_factory
-from gateway.sync_worker import start_worker
+from gateway.sync_worker import WorkerConfig, start_worker
 
 __all__ = ["create_app"]
 
@@ -36,7 +36,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        worker = start_worker(app.state.sessions) if settings.run_worker else None
+        config = WorkerConfig(quality_policy=settings.quality_policy)
+        worker = start_worker(app.state.sessions, config) if settings.run_worker else None
         yield
         if worker is not None:
             worker.stop()
