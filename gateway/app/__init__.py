@@ -12,6 +12,7 @@ from gateway import __version__
 from gateway.app import (
     admin,
     auth,
+    dashboard,
     findings,
     health,
     inbound,
@@ -63,5 +64,6 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.include_router(findings.router)
     app.include_router(admin.router)
     sync.install(app)
+    app.include_router(dashboard.router)
     openapi.install(app)
     return app

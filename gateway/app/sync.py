@@ -8,6 +8,7 @@ process is counted, not only one running in this process).
 from __future__ import annotations
 
 import base64
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, FastAPI, HTTPException, Query, Response
@@ -38,6 +39,26 @@ def _require(caller: Caller, act: str) -> None:
     # deliveries belong to partners, not segments: only a global grant reaches them
     if scope.segments is not None:
         raise Forbidden("deliveries need a global grant (integration or admin)", "access.scope")
+
+
+def _allowed(check: Callable[[], object]) -> bool:
+    try:
+        check()
+    except Forbidden:
+        return False
+    return True
+
+
+@router.get("/permissions", summary="What this key may do here (the dashboard asks first)")
+def permissions(caller: CurrentCaller) -> dict[str, Any]:
+    # Asked rather than tried: a dashboard probing routes it may not use would fill the audit
+    # log with denials every refresh.
+    return {
+        "principal": caller.principal.id,
+        "health": _allowed(lambda: caller.scope("health", "read")),
+        "deliveries": _allowed(lambda: _require(caller, "read")),
+        "replay": _allowed(lambda: _require(caller, "write")),
+    }
 
 
 def _summary(row: OutboxRow) -> dict[str, Any]:
