@@ -18,6 +18,7 @@ import httpx
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from gateway.logs import log_context
 from gateway.store.breakers import load_breakers, save_breaker
 from gateway.store.outbox import (
     Claimed,
@@ -31,8 +32,10 @@ from gateway.store.outbox import (
 from gateway.store.sync_tables import ChannelRow
 from gateway.store.tables import utcnow
 from sync import (
+    AttemptResult,
     Breaker,
     BreakerPolicy,
+    Decision,
     RetryPolicy,
     Status,
     Verdict,
@@ -101,7 +104,7 @@ class DeliveryWorker:
         if not claimed:
             return 0
         self._refresh()
-        writes = [self._deliver(delivery) for delivery in claimed]
+        writes = [self._deliver_in_context(delivery) for delivery in claimed]
         # no autoflush: the attempt rows go in one multi-row INSERT at commit
         with self._sessions.begin() as session, session.no_autoflush:
             for write in writes:
@@ -159,6 +162,16 @@ class DeliveryWorker:
                 (c.partner_id, c.document_type): c for c in session.scalars(select(ChannelRow))
             }
 
+    def _deliver_in_context(self, delivery: Claimed) -> Write:
+        # every record about this delivery carries its ids (the JSON log's "context")
+        with log_context(
+            delivery_id=delivery.id,
+            partner_id=delivery.partner_id,
+            document_type=delivery.document_type,
+            attempt=delivery.attempts + 1,
+        ):
+            return self._deliver(delivery)
+
     def _deliver(self, delivery: Claimed) -> Write:
         channel = channel_for(self._channels, delivery.partner_id, delivery.document_type)
         if channel is None or not channel.enabled:
@@ -205,8 +218,7 @@ class DeliveryWorker:
         )
         if after.state != before.state:
             log.warning("breaker of %s is now %s", choice.url, after.current(now, policy).value)
-        if decision.status is Status.DEAD:
-            log.warning("dead letter %s: %s", delivery.id, decision.reason)
+        _log_attempt(delivery, choice.url, result, decision)
         url = choice.url
 
         def write(session: Session) -> None:
@@ -216,10 +228,35 @@ class DeliveryWorker:
                 session, delivery, endpoint=url, result=result, decision=decision, now=now
             ):
                 log.warning(
-                    "delivery %s: claim lost (lease ran out) before it finished", delivery.id
+                    "delivery %s: claim lost (lease ran out) before it finished",
+                    delivery.id,
+                    extra={"delivery_id": delivery.id, "partner_id": delivery.partner_id},
                 )
 
         return write
+
+
+def _log_attempt(delivery: Claimed, url: str, result: AttemptResult, decision: Decision) -> None:
+    """One record per attempt: info when delivered, warning when it failed or is dead."""
+    fields = {
+        "endpoint": url,
+        "status_code": result.status_code,
+        "duration_ms": round(result.duration_ms, 1),
+        "outcome": decision.status.value,
+    }
+    if decision.status is Status.DELIVERED:
+        log.info("delivered %s to %s", delivery.id, url, extra=fields)
+    elif decision.status is Status.DEAD:
+        log.warning("dead letter %s: %s", delivery.id, decision.reason, extra=fields)
+    else:
+        retry_at = decision.next_attempt_at.isoformat() if decision.next_attempt_at else None
+        log.warning(
+            "attempt failed for %s: %s; next attempt at %s",
+            delivery.id,
+            result.error or f"HTTP {result.status_code}",
+            retry_at,
+            extra={**fields, "error": result.error, "next_attempt_at": retry_at},
+        )
 
 
 class RunningWorker:

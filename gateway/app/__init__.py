@@ -22,11 +22,13 @@ from gateway.app import (
     sync,
     x12,
 )
+from gateway.app.access_log import AccessLog
+from gateway.logs import configure_logging
 from gateway.settings import Settings, get_settings
 from gateway.store.engine import make_engine, make_session_factory
 from gateway.sync_worker import WorkerConfig, start_worker
 
-__all__ = ["create_app"]
+__all__ = ["create_app", "serve_app"]
 
 
 def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
@@ -55,6 +57,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.state.engine = engine
     app.state.sessions = make_session_factory(engine)
     app.state.access = auth.AccessControl(app.state.sessions)
+    app.add_middleware(AccessLog)
     problems.install(app)
     auth.install(app)
     app.include_router(health.router)
@@ -67,3 +70,14 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.include_router(dashboard.router)
     openapi.install(app)
     return app
+
+
+def serve_app() -> FastAPI:
+    """The factory ``gateway serve`` gives uvicorn: logging as configured, then the app.
+
+    Called in every server process (uvicorn's workers are spawned), after uvicorn set up its
+    own loggers, so the gateway's one handler and format win.
+    """
+    settings = get_settings()
+    configure_logging(settings.log_format, settings.log_level)
+    return create_app(settings)
