@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
+from gateway.store.findings import audit_events, save_transition, tracked
+from gateway.store.quality_tables import FindingRow
 from gateway.store.sync_tables import OutboxRow
-from quality import SentInterchange
+from quality import SYSTEM_ACTOR, SentInterchange, fingerprint_of, resolve
+from quality.rules.acknowledgments import interchange_subject
 from sync import AckStatus, Status
 
 # Accepted answers raise nothing: leave them in the table.
@@ -48,3 +53,21 @@ def lock_findings(session: Session, *, wait: bool) -> bool:
         return True
     got = session.scalar(text("SELECT pg_try_advisory_xact_lock(:key)"), {"key": _LOCK_KEY})
     return bool(got)
+
+
+def resolve_overdue(
+    session: Session, partner_id: str, control_number: str, status: str, now: dt.datetime
+) -> bool:
+    """The 997 for an interchange arrived: resolve its ACK_OVERDUE finding at once (audited)
+    rather than at the next check. A rejection or partial answer is raised by that check,
+    which applies the quality policy's owners and severities."""
+    subject = interchange_subject(partner_id, control_number)
+    row = session.scalar(
+        select(FindingRow).where(FindingRow.fingerprint == fingerprint_of("ACK_OVERDUE", subject))
+    )
+    if row is None or tracked(row).is_terminal:
+        return False
+    move = resolve(tracked(row), SYSTEM_ACTOR, now, f"997 received: {status}")
+    save_transition(session, row, move.finding)
+    audit_events(session, [move.event])
+    return True

@@ -10,14 +10,19 @@ from __future__ import annotations
 
 import pandas as pd
 
-from quality.findings import Severity
+from quality.findings import Severity, Subject
 from quality.rules.base import Rule, RuleContext, coalesce
 
-__all__ = ["ACK_RULES", "RULES"]
+__all__ = ["ACK_RULES", "RULES", "interchange_subject"]
 
 _WAITING, _REJECTED = "waiting", "rejected"
 _PARTIAL = {"partially_accepted": "P", "accepted_with_errors": "E"}
 _VALUES = ("partner_id", "document_type", "control_number", "delivery_id", "delivered_at")
+
+
+def interchange_subject(partner_id: str, control_number: str) -> Subject:
+    """What an acknowledgment finding is about: the partner and our ISA13 (as ``_hits``)."""
+    return Subject("interchange", f"{partner_id}/{control_number}")
 
 
 def _hits(ctx: RuleContext, sent: pd.DataFrame, **extra: pd.Series | str) -> pd.DataFrame:

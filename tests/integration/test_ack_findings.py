@@ -66,8 +66,12 @@ def test_overdue_then_resolved_by_the_997_and_rejections_found(
 
     with sessions.begin() as session:
         record_997(session, "SUP1", ack_997([(1, "A"), (2, "R"), (3, "P")]).encode())
+    # the 997 resolves the overdue findings in its own transaction, before any check runs
+    assert {k: r.state for k, r in _findings(sessions).items()} == {
+        ("ACK_OVERDUE", f"SUP1/{n:09d}"): "resolved" for n in (1, 2, 3)
+    }
     run = check_acknowledgments(sessions, later + dt.timedelta(minutes=5))
-    assert run is not None and (run.created, run.resolved) == (2, 3)
+    assert run is not None and (run.created, run.resolved) == (2, 0)
     found = _findings(sessions)
     states = {key: row.state for key, row in found.items()}
     assert states == {
@@ -79,10 +83,14 @@ def test_overdue_then_resolved_by_the_997_and_rejections_found(
     }
     assert found[("ACK_PARTIAL", "SUP1/000000003")].values["ak901"] == "P"
     with sessions() as session:
-        actions = session.scalars(
-            select(AuditRow.action).where(AuditRow.subject_type == "finding")
+        resolutions = session.scalars(
+            select(AuditRow.detail).where(AuditRow.action == "finding.resolved")
         ).all()
-    assert sorted(actions).count("finding.resolved") == 3
+    assert sorted(d["reason"] for d in resolutions) == [
+        "997 received: accepted",
+        "997 received: partially_accepted",
+        "997 received: rejected",
+    ]
 
 
 def test_the_batch_run_and_the_worker_raise_the_same_findings(

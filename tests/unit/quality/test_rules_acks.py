@@ -16,6 +16,7 @@ from quality import (
     select_rules,
 )
 from quality.findings import Finding
+from quality.rules.acknowledgments import interchange_subject
 
 NOW = dt.datetime(2026, 11, 20, 12, tzinfo=dt.UTC)
 
@@ -46,6 +47,8 @@ def test_a_997_past_its_window_is_overdue() -> None:
     assert found.values["hours_overdue"] == 2.5 and found.values["delivery_id"] == "d000000042"
     assert "No 997 from SUP1 for interchange 000000042 (850)" in found.message
     assert found.supplier_id == "SUP1"  # no supplier master data: every partner counts
+    # the store resolves it by this subject when the 997 arrives
+    assert found.subject == interchange_subject("SUP1", "000000042")
 
 
 def test_within_the_window_or_the_partners_grace_nothing_is_found() -> None:
