@@ -173,7 +173,8 @@ SCRIPT = r"""
     }
     tr.append(
       el("td", item.delivery_id, "delivery"), el("td", item.partner_id),
-      el("td", item.document_type), num(item.attempts), el("td", item.dead_reason, "error-text"),
+      el("td", item.document_type), num(item.attempts),
+      cellWith(el("span", item.dead_reason, "error-text")),
       cellWith(ago(item.created_at)), action,
     );
     return tr;
