@@ -34,6 +34,9 @@ tr.alert td:first-child { box-shadow: inset 4px 0 var(--bad); }
 .error-text { color: var(--bad); font-size: .9em; display: block; max-width: 28rem;
   overflow-wrap: anywhere; }
 code { font-size: .9em; }
+#timeline { width: 100%; height: 80px; border-bottom: 1px solid var(--line); }
+#timeline .attempts { fill: var(--ok); opacity: .55; }
+#timeline .failures { fill: var(--bad); }
 """
 
 SCRIPT = r"""
@@ -149,6 +152,38 @@ SCRIPT = r"""
     return tr;
   }
 
+  const SVG = "http://www.w3.org/2000/svg";
+
+  function bar(index, width, value, top, kind, minute) {
+    const height = Math.max(1, (value / top) * 78);
+    const rect = document.createElementNS(SVG, "rect");
+    rect.setAttribute("x", (index * width).toFixed(1));
+    rect.setAttribute("y", (80 - height).toFixed(1));
+    rect.setAttribute("width", Math.max(1, width - 1).toFixed(1));
+    rect.setAttribute("height", height.toFixed(1));
+    rect.setAttribute("class", kind);
+    const title = document.createElementNS(SVG, "title");
+    title.textContent = minute.minute + " UTC: " + minute.attempts + " attempts, " +
+      minute.failures + " failed";
+    rect.append(title);
+    return rect;
+  }
+
+  function drawTimeline(minutes) {
+    const top = Math.max(1, ...minutes.map((m) => m.attempts));
+    const width = 600 / minutes.length;
+    const bars = [];
+    minutes.forEach((m, i) => {
+      if (m.attempts) bars.push(bar(i, width, m.attempts, top, "attempts", m));
+      if (m.failures) bars.push(bar(i, width, m.failures, top, "failures", m));
+    });
+    $("timeline").replaceChildren(...bars);
+    const total = minutes.reduce((n, m) => n + m.attempts, 0);
+    const failed = minutes.reduce((n, m) => n + m.failures, 0);
+    $("chart-note").textContent = total + " attempts, " + failed +
+      " failed in the last hour (bars per minute, highest " + top + ").";
+  }
+
   async function replay(id, button) {
     if (!confirm("Replay dead letter " + id + "? It is queued again as a new delivery.")) return;
     button.disabled = true;
@@ -190,6 +225,7 @@ SCRIPT = r"""
       }
       const health = await call("GET", "/api/v1/health/partners");
       $("partners").tBodies[0].replaceChildren(...health.items.map(partnerRow));
+      drawTimeline((await call("GET", "/api/v1/health/partners/timeline?minutes=60")).minutes);
       $("health").hidden = false;
       $("dead").hidden = !allowed.deliveries;
       if (allowed.deliveries) {
@@ -290,6 +326,10 @@ partner channel. The key stays in this tab's session storage and is sent only as
 <code>Authorization</code> header.</p>
 </section>
 <section id="health" hidden>
+<h2>Attempts and failures, last hour</h2>
+<p id="chart-note" class="muted"></p>
+<svg id="timeline" viewBox="0 0 600 80" preserveAspectRatio="none" role="img"
+  aria-label="Delivery attempts and failures per minute"></svg>
 <h2>Channels</h2>
 <table id="partners">{_head(COLUMNS)}<tbody></tbody></table>
 </section>

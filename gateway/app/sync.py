@@ -23,7 +23,7 @@ from gateway.app.sync_metrics import DeliveryCollector
 from gateway.store import dead_letters
 from gateway.store.audit import record
 from gateway.store.outbox import list_channels, set_channel
-from gateway.store.sync_health import partner_health
+from gateway.store.sync_health import attempt_timeline, partner_health
 from gateway.store.sync_tables import AttemptRow, ChannelRow, OutboxRow
 from gateway.store.tables import utcnow
 from gateway.sync_x12 import renumber_for_replay
@@ -251,6 +251,22 @@ def partners(caller: CurrentCaller, sessions: Sessions) -> dict[str, Any]:
     with sessions() as session:
         items = partner_health(session, now)
     return {"as_of": now.isoformat(), "items": [h.as_dict() for h in items]}
+
+
+@health_router.get(
+    "/partners/timeline", summary="Delivery attempts and failures per minute (the last hour)"
+)
+def timeline(
+    caller: CurrentCaller,
+    sessions: Sessions,
+    minutes: Annotated[int, Query(ge=1, le=1440)] = 60,
+    partner_id: str | None = None,
+) -> dict[str, Any]:
+    caller.scope("health", "read")
+    now = utcnow()
+    with sessions() as session:
+        counts = attempt_timeline(session, now, minutes=minutes, partner_id=partner_id)
+    return {"as_of": now.isoformat(), "minutes": [c.__dict__ for c in counts]}
 
 
 @metrics_router.get(

@@ -132,10 +132,23 @@ def test_the_page_without_a_key_shows_a_prompt_and_the_data_needs_one(world: Wor
     assert 'id="key-prompt"' in page.text and world.keys["integration"] not in page.text
     for path in (
         "/api/v1/health/partners",
+        "/api/v1/health/partners/timeline",
         "/api/v1/sync/dead-letters",
         "/api/v1/sync/permissions",
     ):
         assert httpx.get(f"{world.api}{path}", timeout=10).status_code == 401
+    auth = {"Authorization": f"Bearer {world.keys['read_only']}"}
+    timeline = httpx.get(f"{world.api}/api/v1/health/partners/timeline", headers=auth, timeout=10)
+    minutes = timeline.json()["minutes"]
+    assert len(minutes) == 60 and minutes[0]["minute"] < minutes[-1]["minute"]
+    assert sum(m["attempts"] for m in minutes) == sum(m["failures"] for m in minutes) == 4
+    only_sup2 = httpx.get(
+        f"{world.api}/api/v1/health/partners/timeline",
+        params={"partner_id": "SUP2", "minutes": 5},
+        headers=auth,
+        timeout=10,
+    ).json()["minutes"]
+    assert len(only_sup2) == 5 and sum(m["attempts"] for m in only_sup2) == 1
 
 
 def test_the_dashboard_shows_trouble_and_replays_a_dead_letter(
@@ -155,6 +168,9 @@ def test_the_dashboard_shows_trouble_and_replays_a_dead_letter(
     expect(down.locator("td.active-endpoint")).to_have_text("none: every breaker is open")
     expect(down).to_contain_text("HTTP 503")  # the last error
     expect(down.locator("td.rate")).to_have_text("100.0 %")
+    # four attempts this minute, every one failed: the chart draws both
+    expect(page.locator("#chart-note")).to_contain_text("4 attempts, 4 failed in the last hour")
+    assert page.locator("#timeline rect.failures").count() >= 1
     strict = _row(page, "SUP2", "json:po")
     expect(strict.locator("td.dead-letters")).to_have_text("1")
     expect(strict).to_contain_text("primary: closed")  # a 422 is an answer, not an outage
