@@ -12,10 +12,8 @@ from gateway.store.outbox import claim, next_due_in, set_channel
 from gateway.store.sync_tables import OutboxRow
 from gateway.sync_worker import DeliveryWorker, WorkerConfig
 from sync import RetryPolicy
-from tests.integration.test_sync_worker import FAST, STAYS_OPEN, _queue, sink
+from tests.integration.test_sync_worker import FAST, STAYS_OPEN, _queue, sink  # noqa: F401
 from tests.sink import Sink
-
-__all__ = ["sink"]  # the fixture, re-used
 
 LONG_BACKOFF = replace(FAST, retry=RetryPolicy(initial_s=600, max_s=600, jitter_s=0))
 
@@ -42,7 +40,8 @@ def _channel(sessions: sessionmaker[Session], url: str) -> None:
 
 
 def test_stops_when_the_only_message_waits_on_a_long_backoff(
-    sessions: sessionmaker[Session], sink: tuple[Sink, str]
+    sessions: sessionmaker[Session],
+    sink: tuple[Sink, str],  # noqa: F811
 ) -> None:
     partner, url = sink
     partner.modes["a"] = "500"
@@ -55,7 +54,8 @@ def test_stops_when_the_only_message_waits_on_a_long_backoff(
 
 
 def test_stops_when_every_breaker_is_open(
-    sessions: sessionmaker[Session], sink: tuple[Sink, str]
+    sessions: sessionmaker[Session],
+    sink: tuple[Sink, str],  # noqa: F811
 ) -> None:
     partner, url = sink
     partner.modes["a"] = "503"
@@ -70,7 +70,8 @@ def test_stops_when_every_breaker_is_open(
 
 
 def test_waits_for_a_short_backoff_and_delivers(
-    sessions: sessionmaker[Session], sink: tuple[Sink, str]
+    sessions: sessionmaker[Session],
+    sink: tuple[Sink, str],  # noqa: F811
 ) -> None:
     partner, url = sink
     partner.modes["a"] = "flaky:2"
@@ -82,7 +83,8 @@ def test_waits_for_a_short_backoff_and_delivers(
 
 
 def test_leaves_a_delivery_held_by_another_workers_lease(
-    sessions: sessionmaker[Session], sink: tuple[Sink, str]
+    sessions: sessionmaker[Session],
+    sink: tuple[Sink, str],  # noqa: F811
 ) -> None:
     _, url = sink
     _channel(sessions, f"{url}/a")
