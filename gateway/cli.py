@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -13,6 +14,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 from sqlalchemy import Engine, func, select
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -23,6 +25,7 @@ from gateway.cli_ingest import ingest
 from gateway.cli_plan import plan_app
 from gateway.cli_quality import quality_app
 from gateway.cli_sync import sync_app, worker
+from gateway.logs import configure_logging
 from gateway.settings import Settings, get_settings
 from gateway.store.access import IssuedKey
 
@@ -60,15 +63,26 @@ def _engine(settings: Settings) -> Engine:
     return make_engine(settings.database_url, pool_size=settings.db_pool_size)
 
 
+def _say(settings: Settings, markup: str, level: int = logging.INFO) -> None:
+    """Tell the operator: on the console, or as a log record when logs are JSON (so every
+    line ``gateway serve`` writes to stderr is one JSON object)."""
+    if settings.log_format != "json":
+        console.print(markup)
+        return
+    configure_logging(settings.log_format, settings.log_level)
+    logging.getLogger("gateway.cli").log(level, Text.from_markup(markup).plain)
+
+
 def _upgrade(settings: Settings, revision: str = "head") -> None:
     from gateway.store.migrate import current_revision, upgrade
 
     engine = _engine(settings)
     try:
         upgrade(engine, revision)
-        console.print(f"database at revision [bold]{current_revision(engine)}[/bold]")
+        _say(settings, f"database at revision [bold]{current_revision(engine)}[/bold]")
     except SQLAlchemyError as error:
-        console.print(f"[red]cannot migrate {_safe_url(settings)}:[/red] {_reason(error)}")
+        message = f"[red]cannot migrate {_safe_url(settings)}:[/red] {_reason(error)}"
+        _say(settings, message, logging.ERROR)
         raise typer.Exit(1) from None
     finally:
         engine.dispose()
@@ -139,16 +153,17 @@ def _serve(settings: Settings, host: str | None, port: int | None, workers: int 
     host, port = host or settings.host, port or settings.port
     workers = workers or settings.workers
     if workers > 1 and settings.database_url.startswith("sqlite"):
-        console.print("[yellow]SQLite serialises writers: serving with one worker.[/yellow]")
+        _say(settings, "[yellow]SQLite serialises writers: serving with one worker.[/yellow]")
         workers = 1
-    console.print(f"serving on [bold]http://{host}:{port}[/bold]  (docs: /docs, health: /readyz)")
+    _say(settings, f"serving on [bold]http://{host}:{port}[/bold]  (docs: /docs, health: /readyz)")
     uvicorn.run(
-        "gateway.app:create_app",
+        "gateway.app:serve_app",
         factory=True,
         host=host,
         port=port,
         workers=workers,
         log_level=settings.log_level,
+        access_log=False,  # the gateway's access log has the request id and the principal
     )
 
 

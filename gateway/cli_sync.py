@@ -7,6 +7,7 @@ Mount in gateway/cli.py with ``app.command("worker")(worker)`` and
 from __future__ import annotations
 
 import json
+import logging
 import signal
 import threading
 from typing import Annotated, Any
@@ -16,6 +17,7 @@ from rich.console import Console
 from rich.table import Table
 from sqlalchemy.orm import Session, sessionmaker
 
+from gateway.logs import configure_logging
 from gateway.settings import get_settings
 from gateway.store import dead_letters
 from gateway.store.audit import record
@@ -32,6 +34,7 @@ dead_app = typer.Typer(help="Dead letters: list, show, replay.", no_args_is_help
 sync_app.add_typer(channels_app, name="channels")
 sync_app.add_typer(dead_app, name="dead")
 console = Console(stderr=True)
+log = logging.getLogger("gateway.sync")
 
 
 def _sessions() -> sessionmaker[Session]:
@@ -51,13 +54,29 @@ def worker(
     failures: Annotated[int, typer.Option(help="Failures in a row that open a breaker.")] = 3,
     cooldown: Annotated[float, typer.Option(help="Seconds a breaker stays open.")] = 30.0,
     until_idle: Annotated[
-        bool, typer.Option(help="Exit once every delivery is delivered or dead.")
+        bool,
+        typer.Option(
+            help="Exit when no delivery is due now or within --idle-wait seconds (those "
+            "waiting on a longer backoff, an open breaker or another worker's lease are left)."
+        ),
     ] = False,
+    idle_wait: Annotated[
+        float, typer.Option(help="With --until-idle: longest wait for the next due delivery.")
+    ] = 5.0,
+    ack_check: Annotated[
+        float,
+        typer.Option(help="Seconds between acknowledgment checks (overdue/rejected 997s); 0: off."),
+    ] = 300.0,
 ) -> None:
     """Deliver the outbox until stopped (SIGINT/SIGTERM end it after the current delivery)."""
+    settings = get_settings()
+    configure_logging(settings.log_format, settings.log_level)
     config = WorkerConfig(
         batch=batch,
         poll_s=poll,
+        idle_wait_s=idle_wait,
+        ack_check_s=ack_check or None,
+        quality_policy=settings.quality_policy,
         lease_s=lease,
         retry=RetryPolicy(retry_initial, retry_max, jitter),
         breaker=BreakerPolicy(failures, cooldown),
@@ -65,10 +84,10 @@ def worker(
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())
-    console.print("delivery worker started")
+    log.info("delivery worker started", extra={"until_idle": until_idle, "batch": batch})
     with DeliveryWorker(_sessions(), config) as running:
         running.run(stop, until_idle=until_idle)
-    console.print("delivery worker stopped")
+    log.info("delivery worker stopped")
 
 
 @channels_app.command("set")

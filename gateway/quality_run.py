@@ -19,11 +19,23 @@ from gateway.store.findings import (
     audit_events,
     load_all_findings,
     save_transition,
+    tracked,
     write_reconciliation,
 )
 from gateway.store.master import load_items, load_locations, load_segments, load_suppliers
 from gateway.store.quality_tables import FindingRow
-from quality import Escalation, check_documents, due_escalations, master_frames, reconcile
+from gateway.store.sent_interchanges import load_sent_interchanges, lock_findings
+from quality import (
+    ACK_RULES,
+    Escalation,
+    build_frames,
+    check_documents,
+    due_escalations,
+    master_frames,
+    reconcile,
+    run_rules,
+    select_rules,
+)
 
 Step = Callable[[str], None]
 
@@ -54,6 +66,7 @@ def run_quality(
         documents: list[BaseModel] = []
         for doc_type in DOCUMENT_TYPES:
             documents += load_documents(session, doc_type)
+        interchanges = load_sent_interchanges(session)
         segments = load_segments(session)
         master = master_frames(
             segments=segments,
@@ -63,14 +76,48 @@ def run_quality(
         )
     policy = load_policy(policy_file, segments)
     step("running rules")
-    fresh = check_documents(documents, master, policy.config, now)
+    fresh = check_documents(documents, master, policy.config, now, interchanges=interchanges)
     run = QualityRun(
         documents=len(documents), findings=len(fresh), by_rule=Counter(f.rule for f in fresh)
     )
     step("reconciling")
     with sessions.begin() as session:
+        lock_findings(session, wait=True)
         result = reconcile(load_all_findings(session), fresh, now, policy=policy.routing)
         write_reconciliation(session, result)
+    run.created, run.updated = len(result.created), len(result.updated)
+    run.resolved, run.reopened = len(result.resolved), len(result.reopened)
+    return run
+
+
+def check_acknowledgments(
+    sessions: sessionmaker[Session], now: dt.datetime, *, policy_file: Path | None = None
+) -> QualityRun | None:
+    """Run only the acknowledgment rules and reconcile only their findings (the worker's
+    scheduled check); None when another process holds the findings lock (it does the job).
+
+    A 997 that arrived since the last check leaves its overdue finding unseen, so it is
+    resolved here (the lifecycle's auto-resolve); a rejection opens ACK_REJECTED.
+    """
+    with sessions.begin() as session:
+        if not lock_findings(session, wait=False):
+            return None
+        sent = load_sent_interchanges(session)
+        segments = load_segments(session)
+        master = master_frames(segments=segments, suppliers=load_suppliers(session))
+        policy = load_policy(policy_file, segments)
+        rules = select_rules(ACK_RULES, config=policy.config)
+        fresh = run_rules(build_frames([], sent), master, policy.config, now, rules)
+        stored = session.scalars(select(FindingRow).where(FindingRow.rule.in_(ACK_RULES)))
+        result = reconcile(
+            [tracked(row) for row in stored],
+            fresh,
+            now,
+            in_scope=lambda f: f.finding.rule in ACK_RULES,
+            policy=policy.routing,
+        )
+        write_reconciliation(session, result)
+    run = QualityRun(findings=len(fresh), by_rule=Counter(f.rule for f in fresh))
     run.created, run.updated = len(result.created), len(result.updated)
     run.resolved, run.reopened = len(result.resolved), len(result.reopened)
     return run

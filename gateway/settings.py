@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -21,6 +22,9 @@ class Settings(BaseSettings):
     port: int = Field(8000, ge=1, le=65535, description="Port `gateway serve` listens on.")
     workers: int = Field(1, ge=1, le=64, description="Uvicorn worker processes (PostgreSQL).")
     log_level: str = Field("info", description="Uvicorn and application log level.")
+    log_format: Literal["text", "json"] = Field(
+        "text", description="`json`: one JSON object per log line (for a log shipper)."
+    )
     max_body_bytes: int = Field(
         10 * 1024 * 1024, ge=1024, description="Largest inbound message accepted, in bytes."
     )

@@ -9,20 +9,33 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import httpx
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from gateway.logs import log_context
 from gateway.store.breakers import load_breakers, save_breaker
-from gateway.store.outbox import Claimed, bury, channel_for, claim, finish, has_open, release
+from gateway.store.outbox import (
+    Claimed,
+    bury,
+    channel_for,
+    claim,
+    finish,
+    next_due_in,
+    release,
+)
 from gateway.store.sync_tables import ChannelRow
 from gateway.store.tables import utcnow
 from sync import (
+    AttemptResult,
     Breaker,
     BreakerPolicy,
+    Decision,
     RetryPolicy,
     Status,
     Verdict,
@@ -41,8 +54,13 @@ class WorkerConfig:
     batch: int = 20
     lease_s: float = 120.0  # longer than any channel timeout: a live worker keeps its claims
     poll_s: float = 1.0  # sleep when nothing is due
+    # --until-idle waits for a delivery due within this many seconds, and exits otherwise
+    idle_wait_s: float = 5.0
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     breaker: BreakerPolicy = field(default_factory=BreakerPolicy)
+    # the acknowledgment findings (overdue, rejected, partial 997s): every so often, or never
+    ack_check_s: float | None = 300.0
+    quality_policy: Path | None = None
 
 
 class DeliveryWorker:
@@ -63,6 +81,7 @@ class DeliveryWorker:
         self._clock = clock
         self._breakers: dict[str, Breaker] = {}
         self._channels: dict[tuple[str, str], ChannelRow] = {}
+        self._next_ack_check = 0.0  # monotonic seconds: the first loop checks at once
 
     def close(self) -> None:
         if self._owns_client:
@@ -85,7 +104,7 @@ class DeliveryWorker:
         if not claimed:
             return 0
         self._refresh()
-        writes = [self._deliver(delivery) for delivery in claimed]
+        writes = [self._deliver_in_context(delivery) for delivery in claimed]
         # no autoflush: the attempt rows go in one multi-row INSERT at commit
         with self._sessions.begin() as session, session.no_autoflush:
             for write in writes:
@@ -93,17 +112,48 @@ class DeliveryWorker:
         return len(claimed)
 
     def run(self, stop: threading.Event, *, until_idle: bool = False) -> None:
-        """Work until ``stop`` is set (or, with ``until_idle``, until nothing is left open)."""
+        """Work until ``stop`` is set (or, with ``until_idle``, until nothing is due soon)."""
         while not stop.is_set():
+            self.check_acks_when_due()
             try:
                 worked = self.run_once()
             except Exception:  # a database hiccup must not end the worker
                 log.exception("delivery batch failed; retrying after the poll interval")
                 worked = 0
-            if not worked:
-                if until_idle and not has_open(self._sessions):
+            if worked:
+                continue
+            wait = self.config.poll_s
+            if until_idle:
+                due_in = next_due_in(self._sessions, self._clock())
+                if due_in is None or due_in > self.config.idle_wait_s:
+                    log.info("idle: nothing due within %ss, stopping", self.config.idle_wait_s)
                     return
-                stop.wait(self.config.poll_s)
+                wait = min(max(due_in, 0.01), self.config.poll_s)
+            stop.wait(wait)
+
+    def check_acks_when_due(self) -> None:
+        """Run the acknowledgment findings when ``ack_check_s`` has passed since the last."""
+        every = self.config.ack_check_s
+        if every is None or time.monotonic() < self._next_ack_check:
+            return
+        self._next_ack_check = time.monotonic() + every
+        from gateway.quality_run import check_acknowledgments  # pandas: only when used
+
+        try:
+            run = check_acknowledgments(
+                self._sessions, self._clock(), policy_file=self.config.quality_policy
+            )
+        except Exception:  # a bad policy file or a database hiccup must not stop deliveries
+            log.exception("acknowledgment check failed; next try in %ss", every)
+            return
+        if run is not None and (run.created or run.resolved or run.reopened):
+            log.info(
+                "acknowledgment findings: %d open now, %d new, %d resolved, %d reopened",
+                run.findings,
+                run.created,
+                run.resolved,
+                run.reopened,
+            )
 
     def _refresh(self) -> None:
         with self._sessions() as session:
@@ -111,6 +161,16 @@ class DeliveryWorker:
             self._channels = {
                 (c.partner_id, c.document_type): c for c in session.scalars(select(ChannelRow))
             }
+
+    def _deliver_in_context(self, delivery: Claimed) -> Write:
+        # every record about this delivery carries its ids (the JSON log's "context")
+        with log_context(
+            delivery_id=delivery.id,
+            partner_id=delivery.partner_id,
+            document_type=delivery.document_type,
+            attempt=delivery.attempts + 1,
+        ):
+            return self._deliver(delivery)
 
     def _deliver(self, delivery: Claimed) -> Write:
         channel = channel_for(self._channels, delivery.partner_id, delivery.document_type)
@@ -158,8 +218,7 @@ class DeliveryWorker:
         )
         if after.state != before.state:
             log.warning("breaker of %s is now %s", choice.url, after.current(now, policy).value)
-        if decision.status is Status.DEAD:
-            log.warning("dead letter %s: %s", delivery.id, decision.reason)
+        _log_attempt(delivery, choice.url, result, decision)
         url = choice.url
 
         def write(session: Session) -> None:
@@ -169,10 +228,35 @@ class DeliveryWorker:
                 session, delivery, endpoint=url, result=result, decision=decision, now=now
             ):
                 log.warning(
-                    "delivery %s: claim lost (lease ran out) before it finished", delivery.id
+                    "delivery %s: claim lost (lease ran out) before it finished",
+                    delivery.id,
+                    extra={"delivery_id": delivery.id, "partner_id": delivery.partner_id},
                 )
 
         return write
+
+
+def _log_attempt(delivery: Claimed, url: str, result: AttemptResult, decision: Decision) -> None:
+    """One record per attempt: info when delivered, warning when it failed or is dead."""
+    fields = {
+        "endpoint": url,
+        "status_code": result.status_code,
+        "duration_ms": round(result.duration_ms, 1),
+        "outcome": decision.status.value,
+    }
+    if decision.status is Status.DELIVERED:
+        log.info("delivered %s to %s", delivery.id, url, extra=fields)
+    elif decision.status is Status.DEAD:
+        log.warning("dead letter %s: %s", delivery.id, decision.reason, extra=fields)
+    else:
+        retry_at = decision.next_attempt_at.isoformat() if decision.next_attempt_at else None
+        log.warning(
+            "attempt failed for %s: %s; next attempt at %s",
+            delivery.id,
+            result.error or f"HTTP {result.status_code}",
+            retry_at,
+            extra={**fields, "error": result.error, "next_attempt_at": retry_at},
+        )
 
 
 class RunningWorker:

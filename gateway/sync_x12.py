@@ -112,9 +112,13 @@ def record_997(session: Session, partner_id: str, body: bytes) -> list[str]:
 
     AK102 is our GS06, which ``enqueue_x12`` and replays set equal to the ISA13 we keep as the
     delivery's control number. Returns the delivery ids whose acknowledgment status changed.
-    Call it from inbound X12 processing when a 997 arrives.
+    Call it from inbound X12 processing when a 997 arrives. An ACK_OVERDUE finding about a
+    matched interchange is resolved in the same transaction.
     """
+    from gateway.store.sent_interchanges import resolve_overdue  # pandas: only for a 997
+
     matched: list[str] = []
+    now = utcnow()
     for answer in read_997(body.decode("ascii", errors="replace")):
         rows = session.scalars(
             select(OutboxRow).where(
@@ -126,4 +130,6 @@ def record_997(session: Session, partner_id: str, body: bytes) -> list[str]:
         for row in rows:
             row.ack_status = answer.status.value
             matched.append(row.id)
+            if row.control_number is not None:
+                resolve_overdue(session, partner_id, row.control_number, row.ack_status, now)
     return matched

@@ -15,7 +15,13 @@ from quality.findings import (
     TrackedFinding,
     fingerprint_of,
 )
-from quality.frames import DocumentFrames, MasterFrames, build_frames, master_frames
+from quality.frames import (
+    DocumentFrames,
+    MasterFrames,
+    SentInterchange,
+    build_frames,
+    master_frames,
+)
 from quality.lifecycle import (
     SYSTEM_ACTOR,
     AuditEvent,
@@ -36,10 +42,11 @@ from quality.routing import (
     RoutingPolicy,
     due_escalations,
 )
-from quality.rules import RULES, Rule
+from quality.rules import ACK_RULES, RULES, Rule
 from quality.streaming import Related, related_keys, streaming_scope
 
 __all__ = [
+    "ACK_RULES",
     "AUTO_RESOLVE_NOTE",
     "DEFAULT_CADENCE_DAYS",
     "RULES",
@@ -59,6 +66,7 @@ __all__ = [
     "Related",
     "RoutingPolicy",
     "Rule",
+    "SentInterchange",
     "Severity",
     "Subject",
     "Thresholds",

@@ -35,6 +35,7 @@ class Thresholds(BaseModel):
     null_spike_threshold: float = Field(0.3, gt=0, le=1, description="Null share rise.")
     out_of_range_factor: float = Field(5.0, gt=1, description="Times the item's usual max.")
     stale_grace: float = Field(0.5, ge=0, description="Share of the cadence allowed late.")
+    ack_grace_hours: float = Field(0.0, ge=0, description="Hours a 997 may be past its due.")
 
 
 THRESHOLD_NAMES = frozenset(Thresholds.model_fields)

@@ -10,7 +10,13 @@ from pydantic import BaseModel
 from quality.config import QualityConfig
 from quality.errors import UnknownRuleError
 from quality.findings import Finding
-from quality.frames import DocumentFrames, MasterFrames, build_frames, document_key
+from quality.frames import (
+    DocumentFrames,
+    MasterFrames,
+    SentInterchange,
+    build_frames,
+    document_key,
+)
 from quality.rules import RULES, Rule, RuleContext
 from quality.rules.base import findings_from_hits
 
@@ -59,9 +65,11 @@ def check_documents(
     now: dt.datetime,
     *,
     streaming: bool = False,
+    interchanges: Sequence[SentInterchange] = (),
 ) -> list[Finding]:
-    """Build the frames for ``documents`` (in arrival order) and run the rules on them."""
-    frames = build_frames(documents)
+    """Build the frames for ``documents`` (in arrival order) and the ``interchanges`` we sent
+    (for the acknowledgment rules), and run the rules on them."""
+    frames = build_frames(documents, interchanges)
     return run_rules(frames, master, config, now, select_rules(streaming=streaming, config=config))
 
 

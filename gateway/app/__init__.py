@@ -12,6 +12,7 @@ from gateway import __version__
 from gateway.app import (
     admin,
     auth,
+    dashboard,
     files,
     findings,
     health,
@@ -22,11 +23,13 @@ from gateway.app import (
     sync,
     x12,
 )
+from gateway.app.access_log import AccessLog
+from gateway.logs import configure_logging
 from gateway.settings import Settings, get_settings
 from gateway.store.engine import make_engine, make_session_factory
-from gateway.sync_worker import start_worker
+from gateway.sync_worker import WorkerConfig, start_worker
 
-__all__ = ["create_app"]
+__all__ = ["create_app", "serve_app"]
 
 
 def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
@@ -37,7 +40,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        worker = start_worker(app.state.sessions) if settings.run_worker else None
+        config = WorkerConfig(quality_policy=settings.quality_policy)
+        worker = start_worker(app.state.sessions, config) if settings.run_worker else None
         yield
         if worker is not None:
             worker.stop()
@@ -54,6 +58,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.state.engine = engine
     app.state.sessions = make_session_factory(engine)
     app.state.access = auth.AccessControl(app.state.sessions)
+    app.add_middleware(AccessLog)
     problems.install(app)
     auth.install(app)
     app.include_router(health.router)
@@ -64,5 +69,17 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.include_router(findings.router)
     app.include_router(admin.router)
     sync.install(app)
+    app.include_router(dashboard.router)
     openapi.install(app)
     return app
+
+
+def serve_app() -> FastAPI:
+    """The factory ``gateway serve`` gives uvicorn: logging as configured, then the app.
+
+    Called in every server process (uvicorn's workers are spawned), after uvicorn set up its
+    own loggers, so the gateway's one handler and format win.
+    """
+    settings = get_settings()
+    configure_logging(settings.log_format, settings.log_level)
+    return create_app(settings)

@@ -159,6 +159,7 @@ async def accept_json(
         body=body,
         dedupe_key=f"idempotency:{idempotency_key}" if idempotency_key else None,
     )
+    request.state.message_id = stored.message_id  # for the access log
     if not stored.same_body:
         return problem(
             409,

@@ -8,6 +8,7 @@ process is counted, not only one running in this process).
 from __future__ import annotations
 
 import base64
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, FastAPI, HTTPException, Query, Response
@@ -22,7 +23,7 @@ from gateway.app.sync_metrics import DeliveryCollector
 from gateway.store import dead_letters
 from gateway.store.audit import record
 from gateway.store.outbox import list_channels, set_channel
-from gateway.store.sync_health import partner_health
+from gateway.store.sync_health import attempt_timeline, partner_health
 from gateway.store.sync_tables import AttemptRow, ChannelRow, OutboxRow
 from gateway.store.tables import utcnow
 from gateway.sync_x12 import renumber_for_replay
@@ -38,6 +39,26 @@ def _require(caller: Caller, act: str) -> None:
     # deliveries belong to partners, not segments: only a global grant reaches them
     if scope.segments is not None:
         raise Forbidden("deliveries need a global grant (integration or admin)", "access.scope")
+
+
+def _allowed(check: Callable[[], object]) -> bool:
+    try:
+        check()
+    except Forbidden:
+        return False
+    return True
+
+
+@router.get("/permissions", summary="What this key may do here (the dashboard asks first)")
+def permissions(caller: CurrentCaller) -> dict[str, Any]:
+    # Asked rather than tried: a dashboard probing routes it may not use would fill the audit
+    # log with denials every refresh.
+    return {
+        "principal": caller.principal.id,
+        "health": _allowed(lambda: caller.scope("health", "read")),
+        "deliveries": _allowed(lambda: _require(caller, "read")),
+        "replay": _allowed(lambda: _require(caller, "write")),
+    }
 
 
 def _summary(row: OutboxRow) -> dict[str, Any]:
@@ -230,6 +251,22 @@ def partners(caller: CurrentCaller, sessions: Sessions) -> dict[str, Any]:
     with sessions() as session:
         items = partner_health(session, now)
     return {"as_of": now.isoformat(), "items": [h.as_dict() for h in items]}
+
+
+@health_router.get(
+    "/partners/timeline", summary="Delivery attempts and failures per minute (the last hour)"
+)
+def timeline(
+    caller: CurrentCaller,
+    sessions: Sessions,
+    minutes: Annotated[int, Query(ge=1, le=1440)] = 60,
+    partner_id: str | None = None,
+) -> dict[str, Any]:
+    caller.scope("health", "read")
+    now = utcnow()
+    with sessions() as session:
+        counts = attempt_timeline(session, now, minutes=minutes, partner_id=partner_id)
+    return {"as_of": now.isoformat(), "minutes": [c.__dict__ for c in counts]}
 
 
 @metrics_router.get(

@@ -42,6 +42,7 @@ async def submit_x12(
         authorize=lambda documents: authorize_documents(caller, documents),
     )
     message_id = receipt.stored.message_id
+    request.state.message_id = message_id  # for the access log
     error = receipt.outcome.error if receipt.outcome else None
     status = receipt.outcome.status if receipt.outcome else receipt.stored.status
     refusal = refused(message_id, status, error, "Not X12")

@@ -14,7 +14,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from gateway.store.sync_tables import AttemptRow, ChannelRow, OutboxRow
@@ -136,6 +136,38 @@ def has_open(sessions: sessionmaker[Session]) -> bool:
             session.scalar(select(OutboxRow.id).where(OutboxRow.status.in_(open_)).limit(1))
             is not None
         )
+
+
+def next_due_in(sessions: sessionmaker[Session], now: dt.datetime | None = None) -> float | None:
+    """Seconds until the earliest open delivery may be claimed (0 if one is due now);
+    None when nothing is pending or in flight.
+
+    A pending row is due at its ``next_attempt_at`` (backoff, or an open breaker's cooldown);
+    an in-flight row when its holder's lease runs out.
+    """
+    now = now or utcnow()
+    with sessions() as session:
+        pending = session.scalar(
+            select(func.min(OutboxRow.next_attempt_at)).where(
+                OutboxRow.status == Status.PENDING.value
+            )
+        )
+        leased = session.scalar(
+            select(func.min(OutboxRow.lease_until)).where(
+                OutboxRow.status == Status.IN_FLIGHT.value
+            )
+        )
+    moments = [_aware(m) for m in (pending, leased) if m is not None]
+    if not moments:
+        return None
+    return max(0.0, (min(moments) - now).total_seconds())
+
+
+def _aware(moment: dt.datetime | str) -> dt.datetime:
+    # aggregates bypass the column type: SQLite hands back naive UTC text
+    if isinstance(moment, str):
+        moment = dt.datetime.fromisoformat(moment)
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
 def finish(

@@ -163,6 +163,45 @@ def _ack_counts(session: Session, now: dt.datetime, entry: Any) -> None:
         entry(partner_id, document_type).problem_acks = count
 
 
+@dataclass(frozen=True)
+class MinuteCount:
+    """Attempts and failed attempts in one minute (UTC), for the throughput chart."""
+
+    minute: str  # YYYY-MM-DDTHH:MM
+    attempts: int
+    failures: int
+
+
+def attempt_timeline(
+    session: Session, now: dt.datetime, *, minutes: int = 60, partner_id: str | None = None
+) -> list[MinuteCount]:
+    """Attempts per minute over the last ``minutes``, oldest first, empty minutes included.
+
+    Counted in the database (one row per minute and outcome), so a busy hour of attempts is
+    not read into Python.
+    """
+    start = (now - dt.timedelta(minutes=minutes - 1)).replace(second=0, microsecond=0)
+    if session.get_bind().dialect.name == "postgresql":
+        utc = func.timezone("UTC", AttemptRow.at)
+        minute = func.to_char(func.date_trunc("minute", utc), 'YYYY-MM-DD"T"HH24:MI')
+    else:  # SQLite keeps naive UTC text
+        minute = func.strftime("%Y-%m-%dT%H:%M", AttemptRow.at)
+    query = select(minute, AttemptRow.ok, func.count()).where(AttemptRow.at >= start)
+    if partner_id is not None:
+        query = query.where(AttemptRow.partner_id == partner_id)
+    counts: dict[str, list[int]] = {}
+    for key, ok, count in session.execute(query.group_by(minute, AttemptRow.ok)):
+        bucket = counts.setdefault(key, [0, 0])
+        bucket[0] += count
+        bucket[1] += 0 if ok else count
+    out = []
+    for n in range(minutes):
+        key = (start + dt.timedelta(minutes=n)).strftime("%Y-%m-%dT%H:%M")
+        attempts, failures = counts.get(key, (0, 0))
+        out.append(MinuteCount(key, attempts, failures))
+    return out
+
+
 def _aware(moment: dt.datetime) -> dt.datetime:
     # aggregates bypass the column type: SQLite hands back naive UTC (or even text)
     if isinstance(moment, str):

@@ -7,15 +7,24 @@ refers to) and the batch re-check over the whole store.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 from pydantic import BaseModel
 
 from quality.frames.documents import document_key, documents_frame, lines_frames
+from quality.frames.interchanges import SentInterchange, interchanges_frame
 from quality.frames.master import MasterFrames, master_frames
 
-__all__ = ["DocumentFrames", "MasterFrames", "build_frames", "document_key", "master_frames"]
+__all__ = [
+    "DocumentFrames",
+    "MasterFrames",
+    "SentInterchange",
+    "build_frames",
+    "document_key",
+    "interchanges_frame",
+    "master_frames",
+]
 
 
 @dataclass(frozen=True)
@@ -34,6 +43,8 @@ class DocumentFrames:
     inventory_lines: pd.DataFrame
     schedule_buckets: pd.DataFrame
     commit_lines: pd.DataFrame
+    # outbound X12 awaiting or answered by a 997 (not documents: the acknowledgment rules)
+    interchanges: pd.DataFrame = field(default_factory=lambda: interchanges_frame(()))
 
     def in_force(self, name: str) -> pd.DataFrame:
         """The rows of one line frame that belong to documents in force."""
@@ -53,7 +64,13 @@ class DocumentFrames:
         ).dropna(subset=["at"])
 
 
-def build_frames(docs: Sequence[BaseModel]) -> DocumentFrames:
-    """Turn canonical documents (in arrival order) into frames."""
+def build_frames(
+    docs: Sequence[BaseModel], interchanges: Sequence[SentInterchange] = ()
+) -> DocumentFrames:
+    """Turn canonical documents (in arrival order), and interchanges we sent, into frames."""
     headers = documents_frame(docs)
-    return DocumentFrames(documents=headers, **lines_frames(docs, headers))
+    return DocumentFrames(
+        documents=headers,
+        interchanges=interchanges_frame(interchanges),
+        **lines_frames(docs, headers),
+    )

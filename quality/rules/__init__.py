@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from quality.rules import (
+    acknowledgments,
     anomalies,
     collaboration,
     documents,
@@ -15,7 +16,9 @@ from quality.rules import (
 )
 from quality.rules.base import Rule, RuleContext
 
-__all__ = ["RULES", "Rule", "RuleContext"]
+__all__ = ["ACK_RULES", "RULES", "Rule", "RuleContext"]
+
+ACK_RULES = acknowledgments.ACK_RULES
 
 _ASN, _PO, _RECEIPT = "asn_lines", "po_lines", "receipt_lines"
 _NEEDS: dict[str, tuple[str, ...]] = {
@@ -46,6 +49,9 @@ _NEEDS: dict[str, tuple[str, ...]] = {
     "BATCH_VOLUME_DROP": ("documents",),
     "BATCH_NULL_SPIKE": ("documents",),
     "BATCH_OUT_OF_RANGE": ("documents",),
+    "ACK_OVERDUE": ("interchanges",),
+    "ACK_REJECTED": ("interchanges",),
+    "ACK_PARTIAL": ("interchanges",),
 }
 
 RULES: dict[str, Rule] = {
@@ -58,6 +64,7 @@ RULES: dict[str, Rule] = {
         integrity,
         freshness,
         anomalies,
+        acknowledgments,
     )
     for rule in module.RULES
 }

@@ -10,6 +10,7 @@ from quality import RULES, ConfigError, QualityConfig, QualityError, UnknownRule
 from tests.unit.quality.builders import segments
 
 PUBLIC = [
+    "ACK_RULES",
     "AUTO_RESOLVE_NOTE",
     "DEFAULT_CADENCE_DAYS",
     "RULES",
@@ -29,6 +30,7 @@ PUBLIC = [
     "Related",
     "RoutingPolicy",
     "Rule",
+    "SentInterchange",
     "Severity",
     "Subject",
     "Thresholds",
@@ -74,7 +76,7 @@ def test_rule_codes_are_stable() -> None:
         "DUPLICATE_DOCUMENT", "DUPLICATE_CONTROL_NUMBER", "PO_PRICE_CHANGED", "PO_DATE_CHANGED",
         "REF_UNKNOWN_ITEM", "REF_UNKNOWN_SUPPLIER", "REF_UNKNOWN_LOCATION",
         "REF_SEGMENT_NOT_SERVED", "FEED_STALE", "BATCH_VOLUME_DROP", "BATCH_NULL_SPIKE",
-        "BATCH_OUT_OF_RANGE",
+        "BATCH_OUT_OF_RANGE", "ACK_OVERDUE", "ACK_REJECTED", "ACK_PARTIAL",
     ]  # fmt: skip
     for rule in RULES.values():
         assert rule.title and rule.message and rule.code.isupper()
