@@ -21,6 +21,7 @@ from gateway.app import (
     sync,
     x12,
 )
+from gateway.graphql import install as install_graphql
 from gateway.settings import Settings, get_settings
 from gateway.store.engine import make_engine, make_session_factory
 from gateway.sync_worker import start_worker
@@ -62,5 +63,6 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.include_router(findings.router)
     app.include_router(admin.router)
     sync.install(app)
+    install_graphql(app)
     openapi.install(app)
     return app
