@@ -1,14 +1,20 @@
 """GraphQL for planners (strawberry): one scoped graph over segments, items, suppliers,
 documents, findings and partner health, mounted on the FastAPI app at ``/graphql``."""
 
-from fastapi import FastAPI
+from __future__ import annotations
 
-from gateway.graphql.schema import SDL_PATH, build_schema, graphql_router, sdl
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
 
 
 def install(app: FastAPI) -> None:
     """Mount ``/graphql`` (GraphiQL on a browser's GET) on the gateway app."""
+    # Imported here: the schema reads gateway.app.auth, and gateway.app imports this package.
+    from gateway.graphql.schema import graphql_router
+
     app.include_router(graphql_router())
 
 
-__all__ = ["SDL_PATH", "build_schema", "install", "sdl"]
+__all__ = ["install"]

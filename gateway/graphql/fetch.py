@@ -83,7 +83,7 @@ def item_counts(session: Session, scope: Scope, keys: Sequence[str]) -> list[int
         .where(ItemRow.segment_id.in_(keys), scopes.items_where(scope))
         .group_by(ItemRow.segment_id)
     )
-    counts = dict(session.execute(query).tuples().all())
+    counts = dict(session.execute(query).all())
     return [int(counts.get(k, 0)) for k in keys]
 
 
@@ -96,7 +96,7 @@ def suppliers_of_segments(
         .where(SupplierSegmentRow.segment_id.in_(keys), scopes.suppliers_where(scope))
         .order_by(SupplierRow.id)
     )
-    rows = session.execute(query).tuples()
+    rows = session.execute(query)
     return grouped(keys, ((seg, (supplier, role)) for seg, supplier, role in rows))
 
 
@@ -109,7 +109,7 @@ def items_of_suppliers(session: Session, scope: Scope, keys: Sequence[str]) -> l
         .where(ItemSourceRow.supplier_id.in_(keys), scopes.items_where(scope))
         .order_by(ItemRow.id)
     )
-    return grouped(keys, session.execute(query).tuples())
+    return grouped(keys, session.execute(query))
 
 
 # --- purchase orders ------------------------------------------------------------------------
@@ -146,7 +146,7 @@ def _po_lines(session: Session, scope: Scope, *where: Any) -> list[tuple[Any, An
         .where(scopes.lines_where(scope, PurchaseOrderLineRow), _order_header(scope), *where)
         .order_by(PurchaseOrderLineRow.document_id, PurchaseOrderLineRow.position)
     )
-    return [(line, po, Decimal(str(got))) for line, po, got in session.execute(query).tuples()]
+    return [(line, po, Decimal(str(got))) for line, po, got in session.execute(query)]
 
 
 def po_lines_of_orders(session: Session, scope: Scope, keys: Sequence[int]) -> list[list[Any]]:
@@ -218,7 +218,7 @@ def notices_shipping(
         .distinct()
         .order_by(ShipNoticeRow.ship_date, ShipNoticeRow.id)
     )
-    return grouped(keys, ((po, row) for row, po in session.execute(query).tuples()))
+    return grouped(keys, ((po, row) for row, po in session.execute(query)))
 
 
 # --- findings -------------------------------------------------------------------------------
@@ -244,7 +244,7 @@ def open_finding_counts(
         .where(column.in_(keys), FindingRow.state.in_(OPEN_STATES))
         .group_by(column)
     )
-    counts: dict[Any, int] = dict(session.execute(query).tuples().all())
+    counts: dict[Any, int] = dict(session.execute(query).all())
     return [int(counts.get(k, 0)) for k in keys]
 
 

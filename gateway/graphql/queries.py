@@ -236,7 +236,7 @@ class Query:
             .group_by(FindingRow.rule, FindingRow.severity, FindingRow.state)
             .order_by(FindingRow.rule, FindingRow.severity, FindingRow.state)
         )
-        rows = await info.context.run(lambda s: s.execute(query).tuples().all())
+        rows = await info.context.run(lambda s: s.execute(query).all())
         return [
             FindingCount(
                 rule=r,
