@@ -140,7 +140,8 @@ def test_planning_schedules_with_forecast_buckets(world: World) -> None:
     data = world.data(
         """{ planningSchedules(first: 5) { totalCount
              nodes { scheduleId horizonStart horizonEnd supplier { id }
-                     lines { buyerItem item { id } forecasts { quantity kind period start } } } } }"""
+                     lines { buyerItem item { id }
+                             forecasts { quantity kind period start } } } } }"""
     )["planningSchedules"]
     assert data["totalCount"] > 0
     buckets = data["nodes"][0]["lines"][0]["forecasts"]
