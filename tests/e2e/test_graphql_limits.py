@@ -53,7 +53,9 @@ NESTED = """query($n: Int!) {
           quantity openQuantity
           purchaseOrder {
             poNumber status supplier { id }
-            shipNotices(first: 5) { nodes { shipmentId lines { quantity } findings { totalCount } } }
+            shipNotices(first: 5) {
+              nodes { shipmentId lines { quantity } findings { totalCount } }
+            }
           }
         }
       }
@@ -100,7 +102,8 @@ def _refused(world: World, text: str) -> str:
 def test_a_depth_bomb_is_refused_before_it_runs(world: World) -> None:
     inner = "id"
     for _ in range(8):
-        inner = f"purchaseOrderLines {{ nodes {{ purchaseOrder {{ lines {{ item {{ {inner} }} }} }} }} }}"
+        order = f"purchaseOrder {{ lines {{ item {{ {inner} }} }} }}"
+        inner = f"purchaseOrderLines {{ nodes {{ {order} }} }}"
     bomb = f"{{ items {{ nodes {{ {inner} }} }} }}"
     with StatementCounter(world) as counter:
         message = _refused(world, bomb)
