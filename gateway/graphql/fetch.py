@@ -210,12 +210,18 @@ def notices_shipping(
     session: Session, scope: Scope, keys: Sequence[str]
 ) -> list[list[ShipNoticeRow]]:
     """Ship notices with a visible line against each PO number."""
-    query = (
-        scopes.documents_in(scope, ShipNoticeRow, ShipNoticeLineRow)
-        .add_columns(ShipNoticeLineRow.po_number)
-        .join(ShipNoticeLineRow, ShipNoticeLineRow.document_id == ShipNoticeRow.id)
+    # (number, notice) pairs first: DISTINCT over the notice rows themselves would compare
+    # their JSON columns, which PostgreSQL cannot
+    pairs = (
+        select(ShipNoticeLineRow.po_number, ShipNoticeLineRow.document_id)
         .where(ShipNoticeLineRow.po_number.in_(keys), scopes.lines_where(scope, ShipNoticeLineRow))
         .distinct()
+        .subquery()
+    )
+    query = (
+        scopes.documents_in(scope, ShipNoticeRow, ShipNoticeLineRow)
+        .add_columns(pairs.c.po_number)
+        .join(pairs, pairs.c.document_id == ShipNoticeRow.id)
         .order_by(ShipNoticeRow.ship_date, ShipNoticeRow.id)
     )
     return grouped(keys, ((po, row) for row, po in session.execute(query)))

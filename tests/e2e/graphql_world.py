@@ -58,7 +58,7 @@ class World:
         response = self.query(text, variables, as_=as_)
         assert response.status_code == 200, response.text
         payload = response.json()
-        assert "errors" not in payload, payload["errors"]
+        assert "errors" not in payload, (len(payload["errors"]), payload["errors"][:3])
         return payload["data"]
 
 
