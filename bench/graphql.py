@@ -45,21 +45,20 @@ from gateway.store.tables import utcnow  # noqa: E402
 from tests.support import free_port, wait_until_ready  # noqa: E402
 
 TRIVIAL = "{ __typename }"
-SEGMENT_OVERVIEW = """query SegmentOverview($segment: ID!) {
-  segment(id: $segment) {
-    name itemCount openFindingCount
-    items(first: 500) {
-      nodes {
+ITEM_FIELDS = """
         id description critical
         sources { share isPrimary supplier { id name tier openFindingCount } }
         purchaseOrderLines(openOnly: true, first: 10) {
           totalCount
           nodes { poNumber quantity openQuantity requestedDate }
-        }
-      }
-    }
-  }
-}"""
+        }"""
+SEGMENT_OVERVIEW = f"""query SegmentOverview($segment: ID!) {{
+  segment(id: $segment) {{
+    name itemCount openFindingCount
+    items(first: 500) {{ nodes {{ {ITEM_FIELDS} }} }}
+  }}
+}}"""
+ALL_ITEMS = f"""query AllItems {{ items(first: 500) {{ nodes {{ {ITEM_FIELDS} }} }} }}"""
 
 
 @dataclass(frozen=True)
@@ -68,6 +67,7 @@ class Case:
     method: str
     path: str
     body: dict[str, Any] | None = None
+    caller: str = "planner:demo"
 
 
 def cases(segment: str) -> list[Case]:
@@ -80,6 +80,7 @@ def cases(segment: str) -> list[Case]:
             gql,
             {"query": SEGMENT_OVERVIEW, "variables": {"segment": segment}},
         ),
+        Case("500 items, same fields (admin)", "POST", gql, {"query": ALL_ITEMS}, "admin:demo"),
         Case("REST GET /api/v1/segments", "GET", "/api/v1/segments"),
     ]
 
@@ -105,7 +106,7 @@ class Result:
 
 
 async def drive(url: str, key: str, case: Case, seconds: float, concurrency: int) -> Result:
-    headers = {"Authorization": f"Bearer {key}"}
+    headers = {"Authorization": f"Bearer {key}"}  # the key of case.caller
     latencies: list[float] = []
     errors = 0
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
@@ -134,8 +135,8 @@ async def drive(url: str, key: str, case: Case, seconds: float, concurrency: int
         return Result(latencies, time.perf_counter() - started, errors)
 
 
-def build_demo(url: str) -> str:
-    """Load the demo (and its findings) into an empty database; return the planner's key."""
+def build_demo(url: str) -> None:
+    """Load the demo (and its findings) into an empty database."""
     engine = make_engine(url)
     upgrade(engine)
     sessions = make_session_factory(engine)
@@ -144,15 +145,15 @@ def build_demo(url: str) -> str:
     run_quality(sessions, utcnow())
     print(f"demo built in {time.perf_counter() - started:.0f} s")
     engine.dispose()
-    return planner_key(url)
 
 
-def planner_key(url: str) -> str:
+def issue_keys(url: str, principals: set[str]) -> dict[str, str]:
+    """A fresh key for each demo principal the cases call as."""
     engine = make_engine(url)
     with make_session_factory(engine).begin() as session:
-        token = create_key(session, "planner:demo", name="bench", actor="bench").token
+        keys = {p: create_key(session, p, name="bench", actor="bench").token for p in principals}
     engine.dispose()
-    return token
+    return keys
 
 
 @contextmanager
@@ -198,12 +199,15 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         url = args.url or f"sqlite:///{Path(folder) / 'bench.db'}"
-        key = planner_key(url) if args.url else build_demo(url)
+        if not args.url:
+            build_demo(url)
+        todo = cases(args.segment)
+        keys = issue_keys(url, {case.caller for case in todo})
         with server(url) as base:
             results = {}
-            for case in cases(args.segment):
+            for case in todo:
                 results[case.name] = asyncio.run(
-                    drive(base, key, case, args.seconds, args.concurrency)
+                    drive(base, keys[case.caller], case, args.seconds, args.concurrency)
                 )
         print(f"{args.concurrency} concurrent clients, {args.seconds:.0f} s per query, loopback")
         report(results)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 import pytest
@@ -199,3 +200,9 @@ def test_graphiql_page_holds_the_examples(world: World) -> None:
     page = httpx.get(f"{world.url}/graphql", headers={"Accept": "text/html"})
     assert page.status_code == 200 and "graphiql" in page.text.lower()
     assert "query SegmentOverview" in page.text and "Bearer gw_" in page.text
+
+
+def test_the_docs_show_the_examples_the_tests_run() -> None:
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "graphql.md").read_text()
+    for name, text in EXAMPLES.items():
+        assert text in docs, f"docs/graphql.md lacks the example {name} as examples.py has it"
