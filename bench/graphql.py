@@ -34,6 +34,8 @@ from typing import Any
 import httpx
 
 ROOT = Path(__file__).resolve().parents[1]
+# This file is graphql.py: its folder, first on sys.path, would shadow graphql-core.
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
 sys.path.insert(0, str(ROOT))
 
 from gateway.demo import generate_demo, load_demo  # noqa: E402

@@ -49,7 +49,8 @@ class PurchaseOrderLine:
     _order_id: strawberry.Private[int]
 
     @classmethod
-    def of(cls, row: Any, po_number: str, received: Decimal) -> PurchaseOrderLine:
+    def of(cls, row: Any) -> PurchaseOrderLine:
+        """From a row of ``fetch.po_lines_of_*``: line columns, po_number and received."""
         return cls(
             line_number=row.line_number,
             quantity=row.quantity,
@@ -58,8 +59,8 @@ class PurchaseOrderLine:
             buyer_item=row.buyer_item,
             vendor_item=row.vendor_item,
             requested_date=row.requested_date,
-            po_number=po_number,
-            received_quantity=received,
+            po_number=row.po_number,
+            received_quantity=Decimal(str(row.received)),
             _order_id=row.document_id,
         )
 
@@ -107,7 +108,7 @@ class PurchaseOrder:
 
     async def _lines(self, info: GraphInfo) -> list[PurchaseOrderLine]:
         rows = await info.context.loaders.order_lines().load(int(self.id))
-        return [PurchaseOrderLine.of(*x) for x in rows]
+        return [PurchaseOrderLine.of(x) for x in rows]
 
     @strawberry.field(description="The lines the caller may see (its segments' items).")
     async def lines(self, info: GraphInfo) -> list[PurchaseOrderLine]:
@@ -131,7 +132,7 @@ class PurchaseOrder:
         self, info: GraphInfo, first: int = DEFAULT_PAGE, after: str | None = None
     ) -> Connection[ShipNotice]:
         rows = await info.context.loaders.notices_of_order().load(self.po_number)
-        return connection_of_list([ShipNotice.of(r) for r in rows], first, after)
+        return connection_of_list(rows, first, after, ShipNotice.of)
 
 
 @strawberry.type
@@ -201,7 +202,7 @@ class ShipNotice:
         self, info: GraphInfo, first: int = DEFAULT_PAGE, after: str | None = None
     ) -> Connection[Finding]:
         rows = await info.context.loaders.notice_findings().load(self.shipment_id)
-        return connection_of_list([Finding.of(r) for r in rows], first, after)
+        return connection_of_list(rows, first, after, Finding.of)
 
 
 @strawberry.type

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Hashable, Iterable, Sequence
-from decimal import Decimal
 from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, func, select, true
@@ -138,30 +137,75 @@ def _order_header(scope: Scope) -> ColumnElement[bool]:
     return PurchaseOrderRow.supplier_id == scope.supplier_id
 
 
-def _po_lines(session: Session, scope: Scope, *where: Any) -> list[tuple[Any, Any, Decimal]]:
-    received = received_quantity().label("received")
+_LINE_COLUMNS = (
+    PurchaseOrderLineRow.document_id,
+    PurchaseOrderLineRow.line_number,
+    PurchaseOrderLineRow.quantity,
+    PurchaseOrderLineRow.uom,
+    PurchaseOrderLineRow.unit_price,
+    PurchaseOrderLineRow.buyer_item,
+    PurchaseOrderLineRow.vendor_item,
+    PurchaseOrderLineRow.requested_date,
+    PurchaseOrderRow.po_number,
+)
+
+
+def _po_lines(
+    session: Session, scope: Scope, receipts: Any, *where: Any, open_only: bool = False
+) -> list[Any]:
+    """Visible PO lines with the good quantity received against each (order number and
+    item), from one grouped pass over the receipt lines ``receipts`` selects."""
+    received = (
+        select(
+            ReceiptLineRow.po_number,
+            ReceiptLineRow.buyer_item,
+            func.sum(ReceiptLineRow.quantity_received - ReceiptLineRow.quantity_rejected).label(
+                "quantity"
+            ),
+        )
+        .where(receipts)
+        .group_by(ReceiptLineRow.po_number, ReceiptLineRow.buyer_item)
+        .subquery()
+    )
+    got = func.coalesce(received.c.quantity, 0)
     query = (
-        select(PurchaseOrderLineRow, PurchaseOrderRow.po_number, received)
+        select(*_LINE_COLUMNS, got.label("received"))
         .join(PurchaseOrderRow, PurchaseOrderRow.id == PurchaseOrderLineRow.document_id)
+        .outerjoin(
+            received,
+            (received.c.po_number == PurchaseOrderRow.po_number)
+            & (received.c.buyer_item == PurchaseOrderLineRow.buyer_item),
+        )
         .where(scopes.lines_where(scope, PurchaseOrderLineRow), _order_header(scope), *where)
         .order_by(PurchaseOrderLineRow.document_id, PurchaseOrderLineRow.position)
     )
-    return [(line, po, Decimal(str(got))) for line, po, got in session.execute(query)]
+    if open_only:
+        query = query.where(PurchaseOrderLineRow.quantity > got)
+    return list(session.execute(query))
 
 
 def po_lines_of_orders(session: Session, scope: Scope, keys: Sequence[int]) -> list[list[Any]]:
-    lines = _po_lines(session, scope, PurchaseOrderLineRow.document_id.in_(keys))
-    return grouped(keys, ((line.document_id, (line, po, got)) for line, po, got in lines))
+    numbers = select(PurchaseOrderRow.po_number).where(PurchaseOrderRow.id.in_(keys))
+    lines = _po_lines(
+        session,
+        scope,
+        ReceiptLineRow.po_number.in_(numbers),
+        PurchaseOrderLineRow.document_id.in_(keys),
+    )
+    return grouped(keys, ((line.document_id, line) for line in lines))
 
 
 def po_lines_of_items(
     session: Session, scope: Scope, keys: Sequence[str], open_only: bool
 ) -> list[list[Any]]:
-    where = [PurchaseOrderLineRow.buyer_item.in_(keys)]
-    if open_only:
-        where.append(PurchaseOrderLineRow.quantity > received_quantity())
-    lines = _po_lines(session, scope, *where)
-    return grouped(keys, ((line.buyer_item, (line, po, got)) for line, po, got in lines))
+    lines = _po_lines(
+        session,
+        scope,
+        ReceiptLineRow.buyer_item.in_(keys),
+        PurchaseOrderLineRow.buyer_item.in_(keys),
+        open_only=open_only,
+    )
+    return grouped(keys, ((line.buyer_item, line) for line in lines))
 
 
 def orders(session: Session, scope: Scope, keys: Sequence[int]) -> list[PurchaseOrderRow | None]:

@@ -78,7 +78,7 @@ class Segment:
     ) -> Connection[Item]:
         loader = info.context.loaders.segment_items(repr(filter), item_where(filter))
         rows = await loader.load(str(self.id))
-        return connection_of_list([Item.of(r) for r in rows], first, after)
+        return connection_of_list(rows, first, after, Item.of)
 
     @strawberry.field(description="Suppliers serving the segment, with their role there.")
     async def suppliers(
@@ -115,7 +115,7 @@ async def _findings(
 
     loader = info.context.loaders.findings_by(column, repr(f), finding_where(f))
     rows = await loader.load(key)
-    return connection_of_list([Finding.of(r) for r in rows], first, after)
+    return connection_of_list(rows, first, after, Finding.of)
 
 
 @strawberry.type(description="One supplier's supply of an item.")
@@ -187,7 +187,7 @@ class Item:
         from gateway.graphql.documents import PurchaseOrderLine
 
         lines = await info.context.loaders.item_order_lines(open_only).load(str(self.id))
-        return connection_of_list([PurchaseOrderLine.of(*x) for x in lines], first, after)
+        return connection_of_list(lines, first, after, PurchaseOrderLine.of)
 
 
 @strawberry.type(description="A segment a supplier serves, and its collaboration role there.")
@@ -234,7 +234,7 @@ class Supplier:
         self, info: GraphInfo, first: int = DEFAULT_PAGE, after: str | None = None
     ) -> Connection[Item]:
         rows = await info.context.loaders.supplier_items().load(str(self.id))
-        return connection_of_list([Item.of(r) for r in rows], first, after)
+        return connection_of_list(rows, first, after, Item.of)
 
     @strawberry.field(extensions=[can("finding")])
     async def findings(

@@ -38,8 +38,12 @@ class PageInfo:
 
 @strawberry.type
 class Edge(Generic[N]):
-    cursor: str
     node: N
+    _key: strawberry.Private[tuple[str, Any, Any]]  # (sort, value, id): made on request
+
+    @strawberry.field
+    def cursor(self) -> str:
+        return encode_cursor(*self._key)
 
 
 @strawberry.type(description="A page of a list; continue with `after: pageInfo.endCursor`.")
@@ -134,10 +138,7 @@ def fetch_page(
     rows = session.scalars(paged).all()
     more, rows = len(rows) > first, rows[:first]
     edges = [
-        Edge(
-            cursor=encode_cursor(sort.name, _value(row, sort), _value_id(row, sort)),
-            node=convert(row),
-        )
+        Edge(node=convert(row), _key=(sort.name, _value(row, sort), _value_id(row, sort)))
         for row in rows
     ]
     return edges, _page_info(edges, more, after is not None)
@@ -161,20 +162,29 @@ def _page_info(edges: Sequence[Edge[Any]], more: bool, continued: bool) -> PageI
     return PageInfo(
         has_next_page=more,
         has_previous_page=continued,
-        start_cursor=edges[0].cursor if edges else None,
-        end_cursor=edges[-1].cursor if edges else None,
+        start_cursor=encode_cursor(*edges[0]._key) if edges else None,
+        end_cursor=encode_cursor(*edges[-1]._key) if edges else None,
     )
 
 
-def connection_of_list(nodes: Sequence[N], first: int, after: str | None) -> Connection[N]:
-    """A connection over a list a loader already holds (a relation of one parent)."""
+def connection_of_list(
+    nodes: Sequence[Any],
+    first: int,
+    after: str | None,
+    convert: Callable[[Any], N] | None = None,
+) -> Connection[N]:
+    """A connection over a list a loader already holds (a relation of one parent); only the
+    page's rows are converted to nodes."""
     start = 0
     if after:
         _, position = decode_cursor(after, "position")
         start = int(position) + 1
     window = list(nodes[start : start + check_first(first)])
     edges = [
-        Edge(cursor=encode_cursor("position", None, start + i), node=node)
+        Edge(
+            node=node if convert is None else convert(node),
+            _key=("position", None, start + i),
+        )
         for i, node in enumerate(window)
     ]
     total = len(nodes)
