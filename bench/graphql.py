@@ -186,7 +186,7 @@ def report(results: dict[str, Result]) -> None:
     )
     for name, r in results.items():
         print(
-            f"{name:<34} {r.p50_ms:8.1f} {r.p99_ms:8.1f} {r.per_second:8.0f} "
+            f"{name:<34} {r.p50_ms:8.1f} {r.p99_ms:8.1f} {r.per_second:8.1f} "
             f"{r.p50_ms / base.p50_ms:7.1f} {r.per_second / base.per_second:8.2f} {r.errors}"
         )
     print(f"(x = against {names[0]}, same run)")
