@@ -24,6 +24,7 @@ from gateway.app import (
     x12,
 )
 from gateway.app.access_log import AccessLog
+from gateway.graphql import install as install_graphql
 from gateway.logs import configure_logging
 from gateway.settings import Settings, get_settings
 from gateway.store.engine import make_engine, make_session_factory
@@ -70,6 +71,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.include_router(admin.router)
     sync.install(app)
     app.include_router(dashboard.router)
+    install_graphql(app)
     openapi.install(app)
     return app
 

@@ -1,0 +1,219 @@
+"""GraphQL latency and throughput on the demo, next to a trivial query in the same run.
+
+Builds the demo supply chain (500 items, 40 suppliers; findings from one quality run) in a
+scratch SQLite file, or uses an existing database (``--url``), serves it with ``gateway
+serve`` in its own process on loopback, and drives each query below with C concurrent
+clients (httpx, one asyncio loop in this process) for a fixed time after a warm-up. Prints
+p50, p99 and requests/s per query, and each query's p50 and throughput against the trivial
+query's: the framework's ceiling on this machine (authentication included: every request
+carries the planner's key, as a planner's would).
+
+Add a query: one entry in QUERIES (name, text, variables). The "segment health" query of the
+planning results (stockout risk, supplier OTIF) goes here once those are stored.
+
+Run: python bench/graphql.py [--seconds 10] [--concurrency 8] [--url URL] [--segment FAST]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[1]
+# This file is graphql.py: its folder, first on sys.path, would shadow graphql-core.
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
+sys.path.insert(0, str(ROOT))
+
+from gateway.demo import generate_demo, load_demo  # noqa: E402
+from gateway.quality_run import run_quality  # noqa: E402
+from gateway.store.access import create_key  # noqa: E402
+from gateway.store.engine import make_engine, make_session_factory  # noqa: E402
+from gateway.store.migrate import upgrade  # noqa: E402
+from gateway.store.tables import utcnow  # noqa: E402
+from tests.support import free_port, wait_until_ready  # noqa: E402
+
+TRIVIAL = "{ __typename }"
+ITEM_FIELDS = """
+        id description critical
+        sources { share isPrimary supplier { id name tier openFindingCount } }
+        purchaseOrderLines(openOnly: true, first: 10) {
+          totalCount
+          nodes { poNumber quantity openQuantity requestedDate }
+        }"""
+SEGMENT_OVERVIEW = f"""query SegmentOverview($segment: ID!) {{
+  segment(id: $segment) {{
+    name itemCount openFindingCount
+    items(first: 500) {{ nodes {{ {ITEM_FIELDS} }} }}
+  }}
+}}"""
+ALL_ITEMS = f"""query AllItems {{ items(first: 500) {{ nodes {{ {ITEM_FIELDS} }} }} }}"""
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    method: str
+    path: str
+    body: dict[str, Any] | None = None
+    caller: str = "planner:demo"
+
+
+def cases(segment: str) -> list[Case]:
+    gql = "/graphql"
+    return [
+        Case("trivial { __typename }", "POST", gql, {"query": TRIVIAL}),
+        Case(
+            f"segment overview ({segment})",
+            "POST",
+            gql,
+            {"query": SEGMENT_OVERVIEW, "variables": {"segment": segment}},
+        ),
+        Case("500 items, same fields (admin)", "POST", gql, {"query": ALL_ITEMS}, "admin:demo"),
+        Case("REST GET /api/v1/segments", "GET", "/api/v1/segments"),
+    ]
+
+
+@dataclass
+class Result:
+    latencies_s: list[float]
+    seconds: float
+    errors: int
+
+    @property
+    def p50_ms(self) -> float:
+        return statistics.median(self.latencies_s) * 1000
+
+    @property
+    def p99_ms(self) -> float:
+        ordered = sorted(self.latencies_s)
+        return ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))] * 1000
+
+    @property
+    def per_second(self) -> float:
+        return len(self.latencies_s) / self.seconds
+
+
+async def drive(url: str, key: str, case: Case, seconds: float, concurrency: int) -> Result:
+    headers = {"Authorization": f"Bearer {key}"}  # the key of case.caller
+    latencies: list[float] = []
+    errors = 0
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    async with httpx.AsyncClient(
+        base_url=url, headers=headers, limits=limits, timeout=60
+    ) as client:
+
+        async def one() -> None:
+            nonlocal errors
+            start = time.perf_counter()
+            response = await client.request(case.method, case.path, json=case.body)
+            elapsed = time.perf_counter() - start
+            if response.status_code != 200 or b'"errors"' in response.content[:20]:
+                errors += 1
+            latencies.append(elapsed)
+
+        async def client_loop(until: float) -> None:
+            while time.perf_counter() < until:
+                await one()
+
+        await asyncio.gather(*(client_loop(time.perf_counter() + 2) for _ in range(concurrency)))
+        latencies.clear()
+        started = time.perf_counter()
+        until = started + seconds
+        await asyncio.gather(*(client_loop(until) for _ in range(concurrency)))
+        return Result(latencies, time.perf_counter() - started, errors)
+
+
+def build_demo(url: str) -> None:
+    """Load the demo (and its findings) into an empty database."""
+    engine = make_engine(url)
+    upgrade(engine)
+    sessions = make_session_factory(engine)
+    started = time.perf_counter()
+    load_demo(sessions, generate_demo(7, as_of=dt.date(2026, 11, 20)), lambda *_: None)
+    run_quality(sessions, utcnow())
+    print(f"demo built in {time.perf_counter() - started:.0f} s")
+    engine.dispose()
+
+
+def issue_keys(url: str, principals: set[str]) -> dict[str, str]:
+    """A fresh key for each demo principal the cases call as."""
+    engine = make_engine(url)
+    with make_session_factory(engine).begin() as session:
+        keys = {p: create_key(session, p, name="bench", actor="bench").token for p in principals}
+    engine.dispose()
+    return keys
+
+
+@contextmanager
+def server(url: str) -> Iterator[str]:
+    port = free_port()
+    env = dict(
+        os.environ,
+        GATEWAY_DATABASE_URL=url,
+        GATEWAY_RUN_WORKER="false",
+        GATEWAY_LOG_LEVEL="warning",
+    )
+    command = [sys.executable, "-m", "gateway", "serve", "--no-migrate", "--port", str(port)]
+    process = subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_ready(base)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def report(results: dict[str, Result]) -> None:
+    names = list(results)
+    base = results[names[0]]
+    print(
+        f"{'query':<34} {'p50 ms':>8} {'p99 ms':>8} {'req/s':>8} {'p50 x':>7} {'req/s x':>8} errors"
+    )
+    for name, r in results.items():
+        print(
+            f"{name:<34} {r.p50_ms:8.1f} {r.p99_ms:8.1f} {r.per_second:8.1f} "
+            f"{r.p50_ms / base.p50_ms:7.1f} {r.per_second / base.per_second:8.2f} {r.errors}"
+        )
+    print(f"(x = against {names[0]}, same run)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--segment", default="FAST")
+    parser.add_argument("--url", help="an existing demo database (default: build one)")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        url = args.url or f"sqlite:///{Path(folder) / 'bench.db'}"
+        if not args.url:
+            build_demo(url)
+        todo = cases(args.segment)
+        keys = issue_keys(url, {case.caller for case in todo})
+        with server(url) as base:
+            results = {}
+            for case in todo:
+                results[case.name] = asyncio.run(
+                    drive(base, keys[case.caller], case, args.seconds, args.concurrency)
+                )
+        print(f"{args.concurrency} concurrent clients, {args.seconds:.0f} s per query, loopback")
+        report(results)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,20 @@
+"""GraphQL for planners (strawberry): one scoped graph over segments, items, suppliers,
+documents, findings and partner health, mounted on the FastAPI app at ``/graphql``."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
+
+
+def install(app: FastAPI) -> None:
+    """Mount ``/graphql`` (GraphiQL on a browser's GET) on the gateway app."""
+    # Imported here: the schema reads gateway.app.auth, and gateway.app imports this package.
+    from gateway.graphql.schema import graphql_router
+
+    app.include_router(graphql_router())
+
+
+__all__ = ["install"]
