@@ -16,6 +16,7 @@ from rich.console import Console
 from rich.table import Table
 from sqlalchemy.orm import Session, sessionmaker
 
+from gateway.poller import start_pollers
 from gateway.settings import get_settings
 from gateway.store import dead_letters
 from gateway.store.audit import record
@@ -53,8 +54,12 @@ def worker(
     until_idle: Annotated[
         bool, typer.Option(help="Exit once every delivery is delivered or dead.")
     ] = False,
+    pollers: Annotated[
+        bool, typer.Option(help="Also run due inbound pollers (`gateway pollers`).")
+    ] = True,
 ) -> None:
-    """Deliver the outbox until stopped (SIGINT/SIGTERM end it after the current delivery)."""
+    """Deliver the outbox and run due pollers until stopped (SIGINT/SIGTERM end it after the
+    current delivery)."""
     config = WorkerConfig(
         batch=batch,
         poll_s=poll,
@@ -65,9 +70,15 @@ def worker(
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())
-    console.print("delivery worker started")
-    with DeliveryWorker(_sessions(), config) as running:
-        running.run(stop, until_idle=until_idle)
+    sessions = _sessions()
+    polling = start_pollers(sessions) if pollers else None
+    console.print("delivery worker started" + (" with pollers" if polling else ""))
+    try:
+        with DeliveryWorker(sessions, config) as running:
+            running.run(stop, until_idle=until_idle)
+    finally:
+        if polling is not None:
+            polling.stop()
     console.print("delivery worker stopped")
 
 

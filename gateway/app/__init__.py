@@ -21,6 +21,7 @@ from gateway.app import (
     sync,
     x12,
 )
+from gateway.poller import start_pollers
 from gateway.settings import Settings, get_settings
 from gateway.store.engine import make_engine, make_session_factory
 from gateway.sync_worker import start_worker
@@ -37,7 +38,10 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         worker = start_worker(app.state.sessions) if settings.run_worker else None
+        pollers = start_pollers(app.state.sessions) if settings.run_worker else None
         yield
+        if pollers is not None:
+            pollers.stop()
         if worker is not None:
             worker.stop()
         if owns_engine:
