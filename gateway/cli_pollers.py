@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import signal
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Annotated
 
 import typer
@@ -30,9 +32,13 @@ pollers_app = typer.Typer(
 console = Console(stderr=True)
 
 
-def _sessions() -> sessionmaker[Session]:
-    settings = get_settings()
-    return make_session_factory(make_engine(settings.database_url, pool_size=2))
+@contextmanager
+def _database() -> Iterator[sessionmaker[Session]]:
+    engine = make_engine(get_settings().database_url, pool_size=2)
+    try:
+        yield make_session_factory(engine)
+    finally:
+        engine.dispose()
 
 
 @pollers_app.command("add")
@@ -98,7 +104,7 @@ def add(
             console.print(f"[red]{field}: {problem['msg']}[/red]")
         raise typer.Exit(2) from None
     try:
-        with _sessions().begin() as session:
+        with _database() as sessions, sessions.begin() as session:
             add_poller(session, config, replace=replace)
             action = "poller.changed" if replace else "poller.added"
             record(session, actor, action, "poller", config.key, config.model_dump(mode="json"))
@@ -112,7 +118,7 @@ def add(
 def list_() -> None:
     """Every poller with its health."""
     table = Table("poller", "type", "url", "every s", "last success", "failures", "last error")
-    with _sessions()() as session:
+    with _database() as sessions, sessions() as session:
         for h in poller_health(session, utcnow()):
             table.add_row(
                 f"{h.partner_id}/{h.name}",
@@ -133,7 +139,7 @@ def remove(
     actor: Annotated[str, typer.Option(help="Who removes it, for the audit log.")] = "cli",
 ) -> None:
     """Remove a poller (its stored pages and documents stay)."""
-    with _sessions().begin() as session:
+    with _database() as sessions, sessions.begin() as session:
         if not remove_poller(session, partner, name):
             console.print(f"[red]no poller {partner}/{name}[/red]")
             raise typer.Exit(1)
@@ -151,24 +157,24 @@ def run(
     poll: Annotated[float, typer.Option(help="Seconds between checks when idle.")] = 1.0,
 ) -> None:
     """Run pollers: once (for scripts; exit 1 if any run failed), or on schedule until stopped."""
-    sessions = _sessions()
-    runner = PollRunner(sessions, PollerSettings(poll_s=poll))
-    if not once:
-        stop = threading.Event()
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            signal.signal(sig, lambda *_: stop.set())
-        console.print("poll worker started")
-        PollWorker(runner).run(stop)
-        return
-    failed = ran = 0
-    started = utcnow()
-    while True:  # one claim takes one poller per partner: claim again for the rest
-        reports = runner.run_due(
-            partner_id=partner, name=name, due_only=False, not_run_since=started
-        )
-        if not reports:
-            break
-        ran += len(reports)
-        failed += sum(not r.ok for r in reports)
+    with _database() as sessions:
+        runner = PollRunner(sessions, PollerSettings(poll_s=poll))
+        if not once:
+            stop = threading.Event()
+            for sig in (signal.SIGINT, signal.SIGTERM):
+                signal.signal(sig, lambda *_: stop.set())
+            console.print("poll worker started")
+            PollWorker(runner).run(stop)
+            return
+        failed = ran = 0
+        started = utcnow()
+        while True:  # one claim takes one poller per partner: claim again for the rest
+            reports = runner.run_due(
+                partner_id=partner, name=name, due_only=False, not_run_since=started
+            )
+            if not reports:
+                break
+            ran += len(reports)
+            failed += sum(not r.ok for r in reports)
     console.print(f"ran {ran} poller(s), {failed} failed")
     raise typer.Exit(1 if failed else 0)

@@ -29,6 +29,7 @@ class SupplierApi:
         self.requests: list[tuple[str, str | None, dict[str, str]]] = []  # feed, cursor, headers
         self.in_flight: Counter[str] = Counter()
         self.most_in_flight: Counter[str] = Counter()
+        self.most_in_flight_all = 0  # across feeds: one partner polled by one worker at a time
         self._lock = threading.Lock()
         self.app = FastAPI()
         self.app.get("/{feed}/linked")(self._linked)
@@ -49,6 +50,7 @@ class SupplierApi:
             mode = self.modes[feed].pop(0) if self.modes[feed] else "ok"
             self.in_flight[feed] += 1
             self.most_in_flight[feed] = max(self.most_in_flight[feed], self.in_flight[feed])
+            self.most_in_flight_all = max(self.most_in_flight_all, sum(self.in_flight.values()))
         try:
             if mode == "slow":
                 await asyncio.sleep(self.slow_s)
