@@ -5,7 +5,9 @@ items) as ``{"items": [...], "next_cursor": "N+1" | null}`` with an ``ETag``; a 
 ``If-None-Match`` gets 304. ``GET /{feed}/linked`` pages by ``next`` links instead. What a
 feed does is set in ``api.modes[feed]``: a list of behaviours used one request at a time,
 then ``ok`` for good: ``500``, ``429:S`` (Retry-After S seconds), ``slow`` (sleeps
-``slow_s``), ``malformed`` (a JSON body cut in half), ``ok``.
+``slow_s``), ``malformed`` (a JSON body cut in half), ``ok``. A feed named in
+``api.last_modified`` sends that ``Last-Modified`` instead of an ETag and answers a matching
+``If-Modified-Since`` with 304.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ class SupplierApi:
         self.feeds: dict[str, list[list[dict[str, Any]]]] = {}
         self.modes: dict[str, list[str]] = defaultdict(list)
         self.slow_s = slow_s
+        self.last_modified: dict[str, str] = {}  # feeds that send Last-Modified instead of ETag
         self.hits: Counter[str] = Counter()
         self.requests: list[tuple[str, str | None, dict[str, str]]] = []  # feed, cursor, headers
         self.in_flight: Counter[str] = Counter()
@@ -78,6 +81,11 @@ class SupplierApi:
         raw = json.dumps(body).encode()
         if malformed:
             raw = raw[: len(raw) // 2]
+        if feed in self.last_modified:
+            stamp = self.last_modified[feed]
+            if request.headers.get("if-modified-since") == stamp:
+                return Response(status_code=304)
+            return Response(raw, media_type="application/json", headers={"Last-Modified": stamp})
         etag = f'"{hashlib.sha256(raw).hexdigest()[:16]}"'
         if request.headers.get("if-none-match") == etag:
             return Response(status_code=304, headers={"ETag": etag})

@@ -10,16 +10,20 @@ one partner's API is polled by one worker at a time.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from pydantic import ValidationError
 from sqlalchemy import and_, exists, func, or_, select, update
 from sqlalchemy.orm import Session, aliased, sessionmaker
 
 from gateway.store.poller_tables import PollerRow, PollerRunRow
 from gateway.store.tables import utcnow
 from sync import PollerConfig, PullState
+
+log = logging.getLogger("gateway.sync.pollers")
 
 
 class PollerExists(ValueError):
@@ -112,28 +116,32 @@ def claim(
         ran = PollerRow.last_run_at
         condition = and_(condition, or_(ran.is_(None), ran < not_run_since))
     with sessions.begin() as session:
-        query = select(PollerRow.partner_id, PollerRow.name).where(condition)
+        query = select(PollerRow).where(condition)
         if session.get_bind().dialect.name == "postgresql":
             query = query.with_for_update(skip_locked=True, of=PollerRow)
-        picked: dict[str, str] = {}
-        for partner, poller in session.execute(query.order_by(PollerRow.next_due_at)):
-            picked.setdefault(partner, poller)  # one poller per partner per claim
+        picked: dict[str, PollerRow] = {}
+        for row in session.scalars(query.order_by(PollerRow.next_due_at)):
+            if row.partner_id in picked or not _valid(row):
+                continue  # one poller per partner per claim
+            picked[row.partner_id] = row
             if len(picked) >= limit:
                 break
         claimed = []
-        for partner, poller in picked.items():
+        for partner, row in picked.items():
             if not _partner_lock(session, partner):
                 continue
             # checked again in the UPDATE: on SQLite (no row locks) another process may have
             # claimed it since the SELECT; then it matches no row
             taken = session.execute(
                 update(PollerRow)
-                .where(PollerRow.partner_id == partner, PollerRow.name == poller, condition)
+                .where(PollerRow.partner_id == partner, PollerRow.name == row.name, condition)
                 .values(claim_token=token, lease_until=now + dt.timedelta(seconds=lease_s))
                 .execution_options(synchronize_session=False)
             )
             if taken.rowcount == 1:  # type: ignore[attr-defined]
-                claimed.append(_claimed(session.get_one(PollerRow, (partner, poller)), token))
+                state = PullState(row.cursor, row.etag, row.last_modified)
+                config = config_of(row)
+                claimed.append(Claimed(config, state, token, row.consecutive_failures))
         return claimed
 
 
@@ -151,9 +159,15 @@ def _partner_lock(session: Session, partner_id: str) -> bool:
     return bool(session.scalar(select(func.pg_try_advisory_xact_lock(key))))
 
 
-def _claimed(row: PollerRow, token: str) -> Claimed:
-    state = PullState(row.cursor, row.etag, row.last_modified)
-    return Claimed(config_of(row), state, token, row.consecutive_failures)
+def _valid(row: PollerRow) -> bool:
+    """A stored configuration that no longer validates (edited by hand, an older version)
+    is left unclaimed and logged, so one broken poller cannot stop the others."""
+    try:
+        config_of(row)
+    except ValidationError as error:
+        log.error("poller %s/%s has an invalid configuration: %s", row.partner_id, row.name, error)
+        return False
+    return True
 
 
 def _mine(claimed: Claimed):  # type: ignore[no-untyped-def]

@@ -11,6 +11,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from gateway.poller import PollRunner
 from gateway.store.engine import make_session_factory
+from gateway.store.poller_health import poller_health
+from gateway.store.poller_tables import PollerRow
 from gateway.store.pollers import add_poller, claim
 from gateway.store.tables import utcnow
 from sync import PollerConfig
@@ -99,3 +101,16 @@ def test_two_workers_never_poll_one_partner_at_once(database_url: str) -> None:
     assert sum(runs) >= 16, runs
     assert all(runs), runs  # both workers polled SUP1, taking turns
     assert api.most_in_flight_all == 1  # never two requests to SUP1 at once
+
+
+def test_a_broken_stored_configuration_does_not_stop_the_others(
+    sessions: sessionmaker[Session],
+) -> None:
+    _add(sessions, "SUP1", "stock", "http://127.0.0.1:9")
+    _add(sessions, "SUP2", "stock", "http://127.0.0.1:9")
+    with sessions.begin() as session:
+        session.get_one(PollerRow, ("SUP1", "stock")).config = {"name": "stock", "path": "/x"}
+    (only,) = claim(sessions, lease_s=60)
+    assert only.config.partner_id == "SUP2"
+    with sessions() as session:
+        assert [h.partner_id for h in poller_health(session, utcnow())] == ["SUP1", "SUP2"]

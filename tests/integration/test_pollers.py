@@ -114,6 +114,24 @@ def test_next_links_are_followed(
     assert _row(sessions).cursor == "/stock/linked?page=2"
 
 
+def test_a_snapshot_endpoint_with_last_modified(
+    sessions: sessionmaker[Session], supplier: tuple[SupplierApi, str]
+) -> None:
+    api, url = supplier
+    api.feeds["snapshot"] = [[inventory("R1"), inventory("R2")]]
+    api.last_modified["snapshot"] = "Fri, 20 Nov 2026 08:00:00 GMT"
+    _add(sessions, url, path="/snapshot", pagination=Pagination.NONE)
+    assert _run(sessions).documents == 2
+    row = _row(sessions)
+    assert (row.cursor, row.etag, row.last_modified) == (None, None, api.last_modified["snapshot"])
+    assert _run(sessions).not_modified
+    assert api.requests[-1][2]["if-modified-since"] == "Fri, 20 Nov 2026 08:00:00 GMT"
+    api.feeds["snapshot"] = [[inventory("R1"), inventory("R2"), inventory("R3")]]
+    api.last_modified["snapshot"] = "Sat, 21 Nov 2026 08:00:00 GMT"
+    assert _run(sessions).documents == 3  # a snapshot: the whole list again, as it is now
+    assert _counts(sessions) == (2, 5)
+
+
 def test_a_page_fetched_twice_is_stored_once(
     sessions: sessionmaker[Session], supplier: tuple[SupplierApi, str]
 ) -> None:
