@@ -62,3 +62,4 @@ class PollerRunRow(Base):
     documents: Mapped[int] = mapped_column(default=0)
     requests: Mapped[int] = mapped_column(default=0)
     error: Mapped[str | None] = mapped_column(Text)
+    worker: Mapped[str] = mapped_column(String(100), default="")  # host:pid that ran it

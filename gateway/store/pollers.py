@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
+import socket
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -258,6 +260,7 @@ def finish(
                 documents=report.documents,
                 requests=report.requests,
                 error=report.error,
+                worker=f"{socket.gethostname()}:{os.getpid()}"[:100],  # which process
             )
         )
         result = session.execute(update(PollerRow).where(_mine(claimed)).values(**values))

@@ -3,19 +3,24 @@
 from __future__ import annotations
 
 import datetime as dt
+import signal
+import subprocess
+import sys
 import threading
 import time
 
 import pytest
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from gateway.poller import PollRunner
 from gateway.store.engine import make_session_factory
 from gateway.store.poller_health import poller_health
-from gateway.store.poller_tables import PollerRow
+from gateway.store.poller_tables import PollerRow, PollerRunRow
 from gateway.store.pollers import add_poller, claim
 from gateway.store.tables import utcnow
 from sync import PollerConfig
+from tests.e2e.test_cli import ROOT, environment
 from tests.integration.test_pollers import FAST
 from tests.supplier_api import SupplierApi, inventory
 from tests.support import engine_for_tests, serve
@@ -114,3 +119,47 @@ def test_a_broken_stored_configuration_does_not_stop_the_others(
     assert only.config.partner_id == "SUP2"
     with sessions() as session:
         assert [h.partner_id for h in poller_health(session, utcnow())] == ["SUP1", "SUP2"]
+
+
+@pytest.mark.postgres
+@pytest.mark.slow
+def test_two_worker_processes_take_turns_on_one_partner(
+    database_url: str, sessions: sessionmaker[Session]
+) -> None:
+    if not database_url.startswith("postgresql"):
+        pytest.skip("several workers run on PostgreSQL; SQLite runs one")
+    api = SupplierApi(slow_s=0.1)
+    api.feeds["stock"] = api.feeds["stock2"] = [[inventory("R1")], [inventory("R2")]]
+    with serve(api.app) as url:  # type: ignore[arg-type]
+        api.modes["stock"] = api.modes["stock2"] = ["slow"] * 10_000
+        _add(sessions, "SUP1", "stock", url, interval_s=0.01)
+        _add(sessions, "SUP1", "stock2", url, interval_s=0.01)
+        command = [sys.executable, "-m", "gateway", "pollers", "run", "--poll", "0.01"]
+        workers = [
+            subprocess.Popen(command, cwd=ROOT, env=environment(database_url)) for _ in range(2)
+        ]
+        try:
+            deadline = time.monotonic() + 180
+            while time.monotonic() < deadline and len(_workers_seen(sessions)) < 2:
+                time.sleep(0.2)
+            target = _runs(sessions) + 10
+            while time.monotonic() < deadline and _runs(sessions) < target:
+                time.sleep(0.2)
+        finally:
+            for worker in workers:
+                worker.send_signal(signal.SIGTERM)
+            for worker in workers:
+                worker.wait(60)
+    assert len(_workers_seen(sessions)) == 2  # both processes polled SUP1
+    assert _runs(sessions) >= 10
+    assert api.most_in_flight_all == 1  # never at the same time
+
+
+def _runs(sessions: sessionmaker[Session]) -> int:
+    with sessions() as session:
+        return session.scalar(select(func.count()).select_from(PollerRunRow)) or 0
+
+
+def _workers_seen(sessions: sessionmaker[Session]) -> set[str]:
+    with sessions() as session:
+        return set(session.scalars(select(PollerRunRow.worker).distinct()))

@@ -30,6 +30,7 @@ def upgrade() -> None:
     sa.Column('documents', sa.Integer(), nullable=False),
     sa.Column('requests', sa.Integer(), nullable=False),
     sa.Column('error', sa.Text(), nullable=True),
+    sa.Column('worker', sa.String(length=100), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_poller_runs'))
     )
     with op.batch_alter_table('poller_runs', schema=None) as batch_op:
