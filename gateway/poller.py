@@ -224,8 +224,11 @@ class PollRunner:
                 reason = _describe(number, stored.message_id, outcome.error)
                 raise _Failed(reason, stored.message_id)
             run.documents += outcome.documents
-        page = read_page(fetched.body, config)  # processed, so it decodes
-        next_at = next_position(page, config, fetched.link)
+        try:
+            next_at = next_position(read_page(fetched.body, config), config, fetched.link)
+        except PullError as error:  # e.g. a next link to another host: not followed
+            reason = _describe(number, stored.message_id, error)
+            raise _Failed(reason, stored.message_id) from None
         state = advance(
             config, run.state, next_at, etag=fetched.etag, last_modified=fetched.last_modified
         )

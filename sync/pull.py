@@ -21,7 +21,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from pydantic import BaseModel, ValidationError
 
@@ -106,14 +106,22 @@ def read_page(body: bytes, config: PollerConfig) -> Page:
 
 
 def next_position(page: Page, config: PollerConfig, link_header: str | None = None) -> str | None:
-    """Where the next page is: the body's field, else a ``Link: <...>; rel="next"`` header."""
+    """Where the next page is: the body's field, else a ``Link: <...>; rel="next"`` header.
+
+    A next link to another origin is refused: the request would carry the supplier's
+    credentials to wherever a response points (and could reach internal hosts).
+    """
     if config.pagination is Pagination.NONE:
         return None
-    if page.next:
-        return page.next
-    if config.pagination is Pagination.NEXT_LINK and link_header:
-        return _link_next(link_header)
-    return None
+    found = page.next
+    if not found and config.pagination is Pagination.NEXT_LINK and link_header:
+        found = _link_next(link_header)
+    if found and config.pagination is Pagination.NEXT_LINK:
+        target = urlsplit(urljoin(config.url, found))
+        home = urlsplit(config.url)
+        if (target.scheme, target.netloc) != (home.scheme, home.netloc):
+            raise MalformedPage(f"the next link {found} leaves {home.scheme}://{home.netloc}")
+    return found or None
 
 
 def to_documents(page: Page, config: PollerConfig) -> list[BaseModel]:

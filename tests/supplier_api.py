@@ -28,6 +28,7 @@ class SupplierApi:
         self.modes: dict[str, list[str]] = defaultdict(list)
         self.slow_s = slow_s
         self.last_modified: dict[str, str] = {}  # feeds that send Last-Modified instead of ETag
+        self.next_host: dict[str, str] = {}  # feeds whose next links point at another host
         self.hits: Counter[str] = Counter()
         self.requests: list[tuple[str, str | None, dict[str, str]]] = []  # feed, cursor, headers
         self.in_flight: Counter[str] = Counter()
@@ -75,7 +76,8 @@ class SupplierApi:
         following = str(index + 1) if index + 1 < len(pages) else None
         body: dict[str, Any] = {"items": pages[index] if index < len(pages) else []}
         if linked:
-            body["next"] = f"/{feed}/linked?page={following}" if following else None
+            host = self.next_host.get(feed, "")
+            body["next"] = f"{host}/{feed}/linked?page={following}" if following else None
         else:
             body["next_cursor"] = following
         raw = json.dumps(body).encode()

@@ -114,6 +114,19 @@ def test_next_links_are_followed(
     assert _row(sessions).cursor == "/stock/linked?page=2"
 
 
+def test_a_next_link_to_another_host_is_not_followed(
+    sessions: sessionmaker[Session], supplier: tuple[SupplierApi, str]
+) -> None:
+    api, url = supplier
+    _three_pages(api)
+    api.next_host["stock"] = "http://169.254.169.254"
+    _add(sessions, url, path="/stock/linked", pagination=Pagination.NEXT_LINK)
+    report = _run(sessions)
+    assert not report.ok and report.documents == 2 and api.hits["stock"] == 1
+    assert "pull.malformed_page: the next link http://169.254.169.254/" in (report.error or "")
+    assert _row(sessions).cursor is None  # still before the page that named it
+
+
 def test_a_snapshot_endpoint_with_last_modified(
     sessions: sessionmaker[Session], supplier: tuple[SupplierApi, str]
 ) -> None:

@@ -102,6 +102,11 @@ def test_a_page_gives_items_and_the_next_position() -> None:
     page = read_page(b'{"items": []}', linked)
     link = '<https://api.sup1.example/v2/stock?p=3>; rel="next", <...>; rel="prev"'
     assert next_position(page, linked, link) == "https://api.sup1.example/v2/stock?p=3"
+    with pytest.raises(MalformedPage, match=r"leaves https://api\.sup1\.example"):
+        next_position(page, linked, '<http://169.254.169.254/latest>; rel="next"')
+    elsewhere = read_page(b'{"items": [], "next": "https://evil.example/x"}', linked)
+    with pytest.raises(MalformedPage, match=r"next link https://evil\.example/x"):
+        next_position(elsewhere, linked)
     bare = config(items_field="", pagination=Pagination.NONE)
     assert len(read_page(json.dumps([item(), item("R2")]).encode(), bare).items) == 2
 
