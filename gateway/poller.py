@@ -24,7 +24,14 @@ from sqlalchemy.orm import Session, sessionmaker
 from gateway.model import Channel, Provenance
 from gateway.store.breakers import load_breakers, save_breaker
 from gateway.store.inbox import FAILED, PROCESSED, Handler, process_message, store_message
-from gateway.store.pollers import Claimed, RunReport, claim, finish, save_position
+from gateway.store.pollers import (
+    Claimed,
+    RunReport,
+    claim,
+    finish,
+    new_items,
+    save_position,
+)
 from gateway.store.tables import InboxRow, utcnow
 from sync import (
     Breaker,
@@ -39,6 +46,7 @@ from sync import (
     auth_headers,
     fetch_page,
     is_transient,
+    item_key,
     next_position,
     page_request,
     read_page,
@@ -60,10 +68,18 @@ class PollerSettings:
 
 
 def page_handler(config: PollerConfig) -> Handler:
-    """Inbox handler for a stored page: decode, validate every item, stamp provenance."""
+    """Inbox handler for a stored page: decode, validate every item, keep the new ones.
 
-    def handle(_session: Session, row: InboxRow) -> list[BaseModel]:
-        documents = to_documents(read_page(row.body, config), config)
+    Items this poller stored before (by ``item_key``) are left out, in the same transaction
+    that stores the rest, so a page re-fetched with items appended adds only those.
+    """
+
+    def handle(session: Session, row: InboxRow) -> list[BaseModel]:
+        page = read_page(row.body, config)
+        documents = to_documents(page, config)
+        keys = [item_key(item) for item in page.items]
+        fresh = new_items(session, config, keys, row.id)
+        documents = [d for d, new in zip(documents, fresh, strict=True) if new]
         provenance = Provenance(
             channel=Channel.PULL,
             partner_id=row.partner_id,

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import email.utils
+import hashlib
 import json
 import re
 from dataclasses import dataclass, field
@@ -148,6 +149,12 @@ def to_documents(page: Page, config: PollerConfig) -> list[BaseModel]:
             path = ".".join(str(part) for part in first["loc"])
             raise InvalidItem(f"{where}.{path}: {first['msg']}") from None
     return documents
+
+
+def item_key(item: dict[str, Any]) -> str:
+    """The identity of an item: the sha256 of its JSON with sorted keys (spacing ignored)."""
+    canonical = json.dumps(item, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()
 
 
 def advance(

@@ -63,3 +63,18 @@ class PollerRunRow(Base):
     requests: Mapped[int] = mapped_column(default=0)
     error: Mapped[str | None] = mapped_column(Text)
     worker: Mapped[str] = mapped_column(String(100), default="")  # host:pid that ran it
+
+
+class PollerItemRow(Base):
+    """An item a poller has turned into a document, by the hash of its JSON.
+
+    A page fetched again with items added (a supplier appending to its last page) is a new
+    page; the items it had before are not stored twice.
+    """
+
+    __tablename__ = "poller_items"
+    partner_id: Mapped[str] = mapped_column(Id, primary_key=True)
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    message_id: Mapped[str] = mapped_column(String(32))  # the page it first came in
+    seen_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -21,7 +21,7 @@ from pydantic import ValidationError
 from sqlalchemy import and_, exists, func, or_, select, update
 from sqlalchemy.orm import Session, aliased, sessionmaker
 
-from gateway.store.poller_tables import PollerRow, PollerRunRow
+from gateway.store.poller_tables import PollerItemRow, PollerRow, PollerRunRow
 from gateway.store.tables import utcnow
 from sync import PollerConfig, PullState
 
@@ -265,3 +265,37 @@ def finish(
         )
         result = session.execute(update(PollerRow).where(_mine(claimed)).values(**values))
         return bool(result.rowcount == 1)  # type: ignore[attr-defined]
+
+
+def new_items(
+    session: Session, config: PollerConfig, keys: Sequence[str], message_id: str
+) -> list[bool]:
+    """Which of a page's items (by key) this poller has not stored before; records them.
+
+    Runs in the caller's transaction (the one that stores the documents), so a rolled-back
+    page records nothing. A key twice on one page counts once.
+    """
+    seen = set(
+        session.scalars(
+            select(PollerItemRow.sha256).where(
+                PollerItemRow.partner_id == config.partner_id,
+                PollerItemRow.name == config.name,
+                PollerItemRow.sha256.in_(set(keys)),
+            )
+        )
+    )
+    fresh: list[bool] = []
+    for key in keys:
+        fresh.append(key not in seen)
+        if key not in seen:
+            seen.add(key)
+            session.add(
+                PollerItemRow(
+                    partner_id=config.partner_id,
+                    name=config.name,
+                    sha256=key,
+                    message_id=message_id,
+                    seen_at=utcnow(),
+                )
+            )
+    return fresh

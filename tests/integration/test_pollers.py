@@ -99,8 +99,9 @@ def test_pages_by_cursor_become_documents_then_a_304(
 
     api.feeds["stock"][2].append(inventory("R6"))  # the supplier appends to the last page
     api.feeds["stock"].append([inventory("R7")])
-    grown = _run(sessions)
-    assert grown.ok and (grown.pages, grown.documents) == (2, 3)  # R5 again: the page is new
+    grown = _run(sessions)  # page 2 again, now with R5 and R6: a new page, but R5 is known
+    assert grown.ok and (grown.pages, grown.documents) == (2, 2)
+    assert _counts(sessions) == (5, 7)
 
 
 def test_next_links_are_followed(
@@ -141,8 +142,8 @@ def test_a_snapshot_endpoint_with_last_modified(
     assert api.requests[-1][2]["if-modified-since"] == "Fri, 20 Nov 2026 08:00:00 GMT"
     api.feeds["snapshot"] = [[inventory("R1"), inventory("R2"), inventory("R3")]]
     api.last_modified["snapshot"] = "Sat, 21 Nov 2026 08:00:00 GMT"
-    assert _run(sessions).documents == 3  # a snapshot: the whole list again, as it is now
-    assert _counts(sessions) == (2, 5)
+    assert _run(sessions).documents == 1  # the whole list again; R1 and R2 are unchanged
+    assert _counts(sessions) == (2, 3)
 
 
 def test_a_page_fetched_twice_is_stored_once(

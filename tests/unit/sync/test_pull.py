@@ -24,6 +24,7 @@ from sync import (
     auth_headers,
     fetch_page,
     is_transient,
+    item_key,
     next_position,
     page_request,
     read_page,
@@ -147,6 +148,12 @@ def test_one_bad_item_rejects_the_page_and_names_it(bad: dict[str, object], mess
     page = read_page(json.dumps({"items": [item(), bad]}).encode(), config())
     with pytest.raises(InvalidItem, match=message):
         to_documents(page, config())
+
+
+def test_an_items_key_ignores_key_order_and_spacing() -> None:
+    reordered = json.loads(json.dumps(dict(reversed(list(item().items())))))
+    assert item_key(item()) == item_key(reordered)
+    assert item_key(item()) != item_key(item(as_of="2026-11-21"))
 
 
 def test_the_position_moves_to_the_next_page_or_stays_on_the_last() -> None:

@@ -1,4 +1,4 @@
-"""pollers: inbound pull connectors (configuration, resume state, health) and their runs
+"""pollers: inbound pull connectors (configuration, resume state, health), runs, items seen
 
 Revision ID: 0009
 Revises: 0005
@@ -36,6 +36,14 @@ def upgrade() -> None:
     with op.batch_alter_table('poller_runs', schema=None) as batch_op:
         batch_op.create_index('ix_poller_runs_partner_started', ['partner_id', 'started_at'], unique=False)
 
+    op.create_table('poller_items',
+    sa.Column('partner_id', sa.String(length=80), nullable=False),
+    sa.Column('name', sa.String(length=40), nullable=False),
+    sa.Column('sha256', sa.String(length=64), nullable=False),
+    sa.Column('message_id', sa.String(length=32), nullable=False),
+    sa.Column('seen_at', sa.DateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('partner_id', 'name', 'sha256', name=op.f('pk_poller_items'))
+    )
     op.create_table('pollers',
     sa.Column('partner_id', sa.String(length=80), nullable=False),
     sa.Column('name', sa.String(length=40), nullable=False),
@@ -71,6 +79,7 @@ def downgrade() -> None:
         batch_op.drop_index('ix_pollers_enabled_due')
 
     op.drop_table('pollers')
+    op.drop_table('poller_items')
     with op.batch_alter_table('poller_runs', schema=None) as batch_op:
         batch_op.drop_index('ix_poller_runs_partner_started')
 
