@@ -65,6 +65,7 @@ class PollerSettings:
     retry: RetryPolicy = field(default_factory=lambda: RetryPolicy(1.0, 30.0, 1.0))
     breaker: BreakerPolicy = field(default_factory=BreakerPolicy)
     longest_wait_s: float = 60.0  # a longer Retry-After ends the run instead of blocking it
+    max_page_bytes: int = 10 * 1024 * 1024  # a larger page fails the run unread
 
 
 def page_handler(config: PollerConfig) -> Handler:
@@ -211,6 +212,7 @@ class PollRunner:
                 max_attempts=config.max_attempts,
                 policy=self.settings.retry,
                 longest_wait_s=self.settings.longest_wait_s,
+                max_bytes=self.settings.max_page_bytes,
             )
             self._count(run, fetched)
             if fetched.not_modified:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import json
+from collections.abc import AsyncIterator
 
 import httpx
 import pytest
@@ -177,7 +178,7 @@ def test_what_to_retry_and_how_long_a_server_asks_to_wait() -> None:
 
 
 def _fetch(
-    handler: httpx.MockTransport, attempts: int = 3, longest: float = 60.0
+    handler: httpx.MockTransport, attempts: int = 3, longest: float = 60.0, max_bytes: int = 1000
 ) -> tuple[Fetched, list[float]]:
     waits: list[float] = []
 
@@ -193,6 +194,7 @@ def _fetch(
                 max_attempts=attempts,
                 policy=RetryPolicy(0.5, 4.0, 0.0),
                 longest_wait_s=longest,
+                max_bytes=max_bytes,
                 sleep=sleep,
             )
 
@@ -231,3 +233,18 @@ def test_fetch_gives_up_and_says_why() -> None:
 def test_a_304_is_not_a_failure() -> None:
     fetched, _ = _fetch(httpx.MockTransport(lambda r: httpx.Response(304)))
     assert fetched.not_modified and fetched.error is None
+
+
+def test_a_page_too_large_is_not_read_nor_retried() -> None:
+    big = httpx.MockTransport(lambda r: httpx.Response(200, content=b"x" * 5000))
+    fetched, _ = _fetch(big, max_bytes=1000)
+    assert not fetched.ok and fetched.body == b"" and len(fetched.attempts) == 1
+    assert fetched.error == "the page is 5000 bytes, more than the 1000-byte limit"
+
+    async def chunks() -> AsyncIterator[bytes]:
+        for _ in range(5):
+            yield b"x" * 300
+
+    streamed = httpx.MockTransport(lambda r: httpx.Response(200, content=chunks()))
+    fetched, _ = _fetch(streamed, max_bytes=1000)  # no Content-Length: counted while read
+    assert fetched.error == "the page exceeds the 1000-byte limit"
