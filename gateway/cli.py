@@ -23,6 +23,7 @@ from gateway.cli_edi import edi_app
 from gateway.cli_feeds import feeds_app, watch
 from gateway.cli_ingest import ingest
 from gateway.cli_plan import plan_app
+from gateway.cli_pollers import pollers_app
 from gateway.cli_quality import quality_app
 from gateway.cli_sync import sync_app, worker
 from gateway.logs import configure_logging
@@ -42,6 +43,7 @@ app.add_typer(keys_app, name="keys")
 app.add_typer(plan_app, name="plan")
 app.add_typer(quality_app, name="quality")
 app.add_typer(sync_app, name="sync")
+app.add_typer(pollers_app, name="pollers")
 app.command("worker")(worker)
 app.add_typer(policy_app, name="policy")
 app.add_typer(feeds_app, name="feeds")

@@ -18,6 +18,7 @@ from rich.table import Table
 from sqlalchemy.orm import Session, sessionmaker
 
 from gateway.logs import configure_logging
+from gateway.poller import start_pollers
 from gateway.settings import get_settings
 from gateway.store import dead_letters
 from gateway.store.audit import record
@@ -67,8 +68,12 @@ def worker(
         float,
         typer.Option(help="Seconds between acknowledgment checks (overdue/rejected 997s); 0: off."),
     ] = 300.0,
+    pollers: Annotated[
+        bool, typer.Option(help="Also run due inbound pollers (`gateway pollers`).")
+    ] = True,
 ) -> None:
-    """Deliver the outbox until stopped (SIGINT/SIGTERM end it after the current delivery)."""
+    """Deliver the outbox and run due pollers until stopped (SIGINT/SIGTERM end it after the
+    current delivery)."""
     settings = get_settings()
     configure_logging(settings.log_format, settings.log_level)
     config = WorkerConfig(
@@ -84,9 +89,18 @@ def worker(
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())
-    log.info("delivery worker started", extra={"until_idle": until_idle, "batch": batch})
-    with DeliveryWorker(_sessions(), config) as running:
-        running.run(stop, until_idle=until_idle)
+    sessions = _sessions()
+    polling = start_pollers(sessions) if pollers else None
+    log.info(
+        "delivery worker started",
+        extra={"until_idle": until_idle, "batch": batch, "pollers": polling is not None},
+    )
+    try:
+        with DeliveryWorker(sessions, config) as running:
+            running.run(stop, until_idle=until_idle)
+    finally:
+        if polling is not None:
+            polling.stop()
     log.info("delivery worker stopped")
 
 

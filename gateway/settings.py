@@ -36,8 +36,8 @@ class Settings(BaseSettings):
     db_pool_size: int = Field(5, ge=1, le=100, description="Connections per process (PostgreSQL).")
     run_worker: bool = Field(
         True,
-        description="Run one delivery worker inside `gateway serve` (false when `gateway "
-        "worker` processes deliver instead).",
+        description="Run one delivery worker and one poll worker inside `gateway serve` "
+        "(false when `gateway worker` processes deliver and poll instead).",
     )
     quality_policy: Path | None = Field(
         None, description="JSON file of data-quality thresholds, owners and escalation paths."

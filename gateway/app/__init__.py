@@ -26,6 +26,7 @@ from gateway.app import (
 from gateway.app.access_log import AccessLog
 from gateway.graphql import install as install_graphql
 from gateway.logs import configure_logging
+from gateway.poller import start_pollers
 from gateway.settings import Settings, get_settings
 from gateway.store.engine import make_engine, make_session_factory
 from gateway.sync_worker import WorkerConfig, start_worker
@@ -43,7 +44,10 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         config = WorkerConfig(quality_policy=settings.quality_policy)
         worker = start_worker(app.state.sessions, config) if settings.run_worker else None
+        pollers = start_pollers(app.state.sessions) if settings.run_worker else None
         yield
+        if pollers is not None:
+            pollers.stop()
         if worker is not None:
             worker.stop()
         if owns_engine:

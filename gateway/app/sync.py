@@ -19,10 +19,12 @@ from sqlalchemy import select
 from access import Forbidden, NotVisible
 from gateway.app.auth import Caller, CurrentCaller
 from gateway.app.deps import Sessions
+from gateway.app.poller_metrics import PollerCollector
 from gateway.app.sync_metrics import DeliveryCollector
 from gateway.store import dead_letters
 from gateway.store.audit import record
 from gateway.store.outbox import list_channels, set_channel
+from gateway.store.poller_health import poller_health
 from gateway.store.sync_health import attempt_timeline, partner_health
 from gateway.store.sync_tables import AttemptRow, ChannelRow, OutboxRow
 from gateway.store.tables import utcnow
@@ -244,13 +246,21 @@ def put_channel(
         return _channel(row)
 
 
-@health_router.get("/partners", summary="Delivery health per partner and document type")
+@health_router.get(
+    "/partners",
+    summary="Delivery health per partner and document type; inbound pollers under `pollers`",
+)
 def partners(caller: CurrentCaller, sessions: Sessions) -> dict[str, Any]:
     caller.scope("health", "read")
     now = utcnow()
     with sessions() as session:
         items = partner_health(session, now)
-    return {"as_of": now.isoformat(), "items": [h.as_dict() for h in items]}
+        pollers = poller_health(session, now)
+    return {
+        "as_of": now.isoformat(),
+        "items": [h.as_dict() for h in items],
+        "pollers": [p.as_dict() for p in pollers],
+    }
 
 
 @health_router.get(
@@ -280,6 +290,7 @@ def metrics(sessions: Sessions, caller: CurrentCaller) -> Response:
     caller.scope("health", "read")
     registry = CollectorRegistry(auto_describe=False)
     registry.register(DeliveryCollector(sessions))
+    registry.register(PollerCollector(sessions))
     return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
 
 

@@ -55,6 +55,7 @@ class Channel(StrEnum):
 
     X12 = "x12"
     API = "api"
+    PULL = "pull"  # fetched from the partner's own API by a poller
     CSV = "csv"
     XLSX = "xlsx"
     XML = "xml"

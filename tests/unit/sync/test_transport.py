@@ -51,5 +51,16 @@ def test_public_surface() -> None:
         for name in dir(sync)
         if not name.startswith("_")
         and name.isidentifier()
-        and name not in {"acks", "backoff", "breaker", "delivery", "failover", "transport"}
+        and name
+        not in {
+            "acks",
+            "backoff",
+            "breaker",
+            "delivery",
+            "failover",
+            "pull",
+            "pull_config",
+            "pull_fetch",
+            "transport",
+        }
     )
