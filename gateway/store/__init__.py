@@ -3,6 +3,7 @@
 from gateway.store import (
     access_tables,
     document_tables,
+    planning_tables,
     quality_tables,
     sync_tables,
     tables,
@@ -35,6 +36,7 @@ __all__ = [
     "load_documents",
     "make_engine",
     "make_session_factory",
+    "planning_tables",
     "process_message",
     "quality_tables",
     "record",

@@ -7,6 +7,7 @@ from alembic import context
 # Importing the table modules registers every table on Base.metadata.
 import gateway.store.access_tables
 import gateway.store.document_tables
+import gateway.store.planning_tables
 import gateway.store.quality_tables
 import gateway.store.sync_tables
 import gateway.store.x12_tables  # noqa: F401
