@@ -58,7 +58,7 @@ def _frame(session: Session, query: object) -> pd.DataFrame:
     result = session.execute(query)  # type: ignore[call-overload]
     names = list(result.keys())
     # column-wise: pandas inspects every Row object when given rows, which is slow
-    columns = list(zip(*result.tuples(), strict=False)) or [() for _ in names]
+    columns = list(zip(*result.all(), strict=False)) or [() for _ in names]
     return pd.DataFrame(dict(zip(names, columns, strict=True)))
 
 
