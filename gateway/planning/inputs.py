@@ -168,8 +168,10 @@ def scorecard_frames(session: Session) -> tuple[pd.DataFrame, pd.DataFrame, pd.D
         )
         .join(PurchaseOrderRow, PurchaseOrderRow.id == PurchaseOrderLineRow.document_id)
         .join(ItemRow, ItemRow.id == PurchaseOrderLineRow.buyer_item)
-        .where(PurchaseOrderLineRow.requested_date.is_not(None)),
+        .where(PurchaseOrderLineRow.requested_date.is_not(None))
+        .order_by(PurchaseOrderRow.id, PurchaseOrderLineRow.position),
     )
+    po = po.drop_duplicates(["po_number", "line_number"], keep="last")  # changes replace lines
     asn = _frame(
         session,
         select(
