@@ -48,12 +48,29 @@ COMPLETE = "complete"
 
 
 def bulk_insert(session: Session, table: type[Base], frame: pd.DataFrame) -> int:
-    """Insert a frame's rows in one executemany (NaN written as NULL); the row count."""
+    """Insert a frame's rows in the session's transaction (NaN written as NULL); the count.
+
+    PostgreSQL gets one ``COPY ... FROM STDIN`` of the frame as CSV (several times faster than
+    batched INSERTs for tens of thousands of rows); other backends one executemany.
+    """
     if frame.empty:
         return 0
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        _copy(connection.connection.driver_connection, table.__tablename__, frame)
+        return len(frame)
     clean = frame.astype(object).where(frame.notna(), None)
     session.execute(insert(table), records(clean))
     return len(frame)
+
+
+def _copy(driver: Any, name: str, frame: pd.DataFrame) -> None:
+    # NULL is spelled \N, so an empty string stays an empty string, not NULL.
+    columns = ", ".join(f'"{column}"' for column in frame.columns)
+    data = frame.to_csv(index=False, header=False, na_rep="\\N")
+    statement = f"COPY \"{name}\" ({columns}) FROM STDIN WITH (FORMAT csv, NULL '\\N')"
+    with driver.cursor() as cursor, cursor.copy(statement) as copy:
+        copy.write(data)
 
 
 def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
