@@ -150,7 +150,8 @@ def _recombine(cell: ForecastCellRow, quantity: float) -> None:
             "override": [quantity],
         }
     )
-    combined = consensus_forecast(frame).iloc[0]
+    with np.errstate(invalid="ignore"):  # min(consensus, NaN commit) where none was made
+        combined = consensus_forecast(frame).iloc[0]
     cell.override = quantity
     cell.consensus = float(combined["consensus"])
     cell.constrained = float(combined["constrained"])

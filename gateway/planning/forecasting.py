@@ -151,7 +151,9 @@ def consensus_cells(
     cells["commit"] = _spread_commits(cells, commits)
     cells["override"] = _overrides_for(cells, overrides)
     cells["period"] = cells["period_start"]
-    result = consensus_forecast(cells).drop(columns=["period", "blend", "actual", "naive"])
+    with np.errstate(invalid="ignore"):  # min(consensus, NaN commit) where none was made
+        result = consensus_forecast(cells)
+    result = result.drop(columns=["period", "blend", "actual", "naive"])
     return result.rename(columns={"commit": "committed"})
 
 

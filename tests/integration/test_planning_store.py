@@ -12,10 +12,12 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from adapters.edi import process_interchange
 from gateway.demo import generate_demo, load_demo
+from gateway.demo.build import _demand_rows
 from gateway.model import PlanningSchedule
 from gateway.planning import (
     InvalidOverrideError,
     InvalidThresholdsError,
+    NoDemandError,
     NoForecastRunError,
     NotFoundError,
     ProposalStateError,
@@ -30,6 +32,13 @@ from gateway.planning import (
     set_thresholds,
 )
 from gateway.planning.inputs import load_demand_panel
+from gateway.store.master import (
+    insert_demand,
+    save_items,
+    save_locations,
+    save_segments,
+    save_suppliers,
+)
 from gateway.store.planning import (
     latest_alerts,
     latest_buffers,
@@ -325,3 +334,22 @@ def test_publish_queues_exactly_one_valid_830(demo: sessionmaker[Session]) -> No
     expected = math.ceil(total * sourced[line.buyer_item] - 1e-9)
     assert float(line.forecasts[0].quantity) == expected
     assert len(line.forecasts) == HORIZON
+
+
+def test_recompute_needs_demand_but_no_documents(sessions: sessionmaker[Session]) -> None:
+    data = generate_demo(2, as_of=dt.date(2026, 11, 20), items=12, suppliers=6, weeks=60)
+    with sessions.begin() as session:
+        with pytest.raises(NoDemandError):
+            recompute(session, actor="planner:test")
+        catalog = data.catalog
+        save_segments(session, catalog.segments)
+        save_locations(session, catalog.locations)
+        save_suppliers(session, catalog.suppliers)
+        save_items(session, catalog.items)
+        insert_demand(session, _demand_rows(data))
+    with sessions.begin() as session:
+        result = recompute(session, actor="planner:test", horizon=HORIZON)
+    assert result.scorecards == 0 and result.forecast_cells == result.series * HORIZON
+    with sessions() as session:
+        cells = latest_forecasts(session, [catalog.items[0].id])[catalog.items[0].id]
+    assert cells and all(c.committed is None and c.source == "stat" for c in cells)
