@@ -12,7 +12,14 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
 from rich.table import Table
 from rich.text import Text
 from sqlalchemy import Engine, func, select
@@ -23,6 +30,7 @@ from gateway.cli_edi import edi_app
 from gateway.cli_feeds import feeds_app, watch
 from gateway.cli_ingest import ingest
 from gateway.cli_plan import plan_app
+from gateway.cli_plan_store import register as register_plan_store
 from gateway.cli_pollers import pollers_app
 from gateway.cli_quality import quality_app
 from gateway.cli_sync import sync_app, worker
@@ -40,6 +48,7 @@ app.add_typer(db_app, name="db")
 edi_app.command("ingest")(ingest)
 app.add_typer(edi_app, name="edi")
 app.add_typer(keys_app, name="keys")
+register_plan_store(plan_app)
 app.add_typer(plan_app, name="plan")
 app.add_typer(quality_app, name="quality")
 app.add_typer(sync_app, name="sync")
@@ -208,7 +217,7 @@ def demo(
         else:
             data = generate_demo(seed, as_of=day, items=items, suppliers=suppliers, weeks=weeks)
             with _progress() as bar:
-                task = bar.add_task("loading", total=len(data.documents()) + 4)
+                task = bar.add_task("loading", total=len(data.documents()) + 6)
 
                 def step(name: str, count: int) -> None:
                     bar.update(task, advance=1, description=f"{name}: {count:,}")
@@ -222,7 +231,9 @@ def demo(
                     make_session_factory(engine), checked_at, policy_file=settings.quality_policy
                 )
                 bar.update(task, advance=1, description=f"findings: {findings.findings:,}")
-            _print_counts(data.counts() | {"quality findings": findings.findings}, seed, data.as_of)
+                planned = _plan_demo(engine, bar, task)
+            counts = data.counts() | {"quality findings": findings.findings} | planned
+            _print_counts(counts, seed, data.as_of)
             _write_keys(keys_file, keys)
     except SQLAlchemyError as error:
         console.print(f"[red]database error on {_safe_url(settings)}:[/red] {_reason(error)}")
@@ -231,6 +242,23 @@ def demo(
         engine.dispose()
     if serve_after:
         _serve(settings, None, None, None)
+
+
+def _plan_demo(engine: Engine, bar: Progress, task: TaskID) -> dict[str, int]:
+    """Classify the items (a first proposal) and run one recompute, so planning data exists."""
+    from gateway.planning import propose, recompute
+    from gateway.store.engine import make_session_factory
+
+    sessions = make_session_factory(engine)
+    bar.update(task, description="classification proposal")
+    with sessions.begin() as session:
+        proposal = propose(session, actor="gateway demo")
+    bar.update(task, advance=1, description="planning recompute")
+    with sessions.begin() as session:
+        run = recompute(session, actor="gateway demo", step=lambda name: bar.update(
+            task, description=f"recompute: {name}"))  # fmt: skip
+    bar.update(task, advance=1, description=f"forecast run {run.run_id}")
+    return {"classification changes": proposal.change_count, "forecast cells": run.forecast_cells}
 
 
 def _existing_demo(engine: Engine) -> str | None:

@@ -8,6 +8,8 @@ from alembic import context
 import gateway.store.access_tables
 import gateway.store.document_tables
 import gateway.store.feed_tables
+import gateway.store.planning_tables
+import gateway.store.poller_tables
 import gateway.store.quality_tables
 import gateway.store.sync_tables
 import gateway.store.x12_tables  # noqa: F401
