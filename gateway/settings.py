@@ -33,6 +33,17 @@ class Settings(BaseSettings):
     quality_policy: Path | None = Field(
         None, description="JSON file of data-quality thresholds, owners and escalation paths."
     )
+    run_quality_worker: bool = Field(
+        True,
+        description="Run one quality worker (streaming checks, feed freshness) inside `gateway "
+        "serve` (false when `gateway quality worker` processes run instead).",
+    )
+    quality_poll_s: float = Field(
+        1.0, gt=0, le=60, description="Seconds the quality worker sleeps when nothing is queued."
+    )
+    quality_freshness_every_s: float = Field(
+        900.0, gt=0, description="Seconds between two stale-feed checks (by any worker)."
+    )
 
     @field_validator("database_url")
     @classmethod

@@ -21,6 +21,11 @@ from gateway.app import (
     sync,
     x12,
 )
+from gateway.quality_worker import (
+    QualityWorkerConfig,
+    RunningQualityWorker,
+    start_quality_worker,
+)
 from gateway.settings import Settings, get_settings
 from gateway.store.engine import make_engine, make_session_factory
 from gateway.sync_worker import start_worker
@@ -37,9 +42,12 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         worker = start_worker(app.state.sessions) if settings.run_worker else None
+        checker = _quality_worker(app, settings) if settings.run_quality_worker else None
         yield
         if worker is not None:
             worker.stop()
+        if checker is not None:
+            checker.stop()
         if owns_engine:
             engine.dispose()
 
@@ -64,3 +72,10 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     sync.install(app)
     openapi.install(app)
     return app
+
+
+def _quality_worker(app: FastAPI, settings: Settings) -> RunningQualityWorker:
+    config = QualityWorkerConfig(
+        poll_s=settings.quality_poll_s, freshness_every_s=settings.quality_freshness_every_s
+    )
+    return start_quality_worker(app.state.sessions, config, policy_file=settings.quality_policy)
