@@ -18,6 +18,7 @@ from sqlalchemy import select
 from access import Forbidden, NotVisible
 from gateway.app.auth import Caller, CurrentCaller
 from gateway.app.deps import Sessions
+from gateway.app.quality_metrics import QualityCollector
 from gateway.app.sync_metrics import DeliveryCollector
 from gateway.store import dead_letters
 from gateway.store.audit import record
@@ -243,6 +244,7 @@ def metrics(sessions: Sessions, caller: CurrentCaller) -> Response:
     caller.scope("health", "read")
     registry = CollectorRegistry(auto_describe=False)
     registry.register(DeliveryCollector(sessions))
+    registry.register(QualityCollector(sessions))
     return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
 
 
