@@ -84,7 +84,10 @@ def escalate_(
 @quality_app.command("worker")
 def worker(
     poll: Annotated[float, typer.Option(help="Seconds between polls when idle.")] = 1.0,
-    batch: Annotated[int, typer.Option(help="Messages checked per micro-batch.")] = 200,
+    linger: Annotated[
+        float, typer.Option(help="Longest a message waits for others to join its check, s.")
+    ] = 5.0,
+    batch: Annotated[int, typer.Option(help="Messages checked per micro-batch at most.")] = 1000,
     freshness_every: Annotated[
         float, typer.Option(help="Seconds between stale-feed checks (by any worker).")
     ] = 900.0,
@@ -101,7 +104,9 @@ def worker(
 
     settings = get_settings()
     engine = make_engine(settings.database_url)
-    config = QualityWorkerConfig(poll_s=poll, batch=batch, freshness_every_s=freshness_every)
+    config = QualityWorkerConfig(
+        poll_s=poll, linger_s=linger, batch=batch, freshness_every_s=freshness_every
+    )
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())

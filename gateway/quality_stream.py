@@ -42,6 +42,7 @@ from gateway.store.quality_stream import (
 )
 from gateway.store.tables import utcnow
 from quality import (
+    Finding,
     MasterFrames,
     Reconciliation,
     build_frames,
@@ -82,6 +83,16 @@ class StreamCheck:
     def count(self, result: Reconciliation) -> None:
         self.created, self.updated = len(result.created), len(result.updated)
         self.resolved, self.reopened = len(result.resolved), len(result.reopened)
+
+
+@dataclass(frozen=True)
+class _Judged:
+    """What a micro-batch found, before it is written."""
+
+    ids: list[str]
+    new_docs: Sequence[BaseModel]
+    found: list[Finding]
+    subjects: set[tuple[str, str]]
 
 
 class StreamChecker:
@@ -126,14 +137,21 @@ class StreamChecker:
         now = self._clock()
         check = StreamCheck()
         try:
-            with self._sessions.begin() as session:
-                ids = claim_pending(session, self.batch)
-                if not ids:
-                    return check
-                self._check(session, ids, master, policy, now, check)
-                if release_checked(session, ids) != len(ids):
-                    raise QueueContention("another checker took some of these messages")
-                mark_run(session, STREAM, now, time.perf_counter() - started, len(ids))
+            if self._row_locks:
+                # PostgreSQL: the claimed rows stay locked (others skip them) until the commit.
+                with self._sessions.begin() as session:
+                    judged = self._judge(session, master, policy, now, check)
+                    if judged is not None:
+                        self._record(session, judged, policy, now, check, started)
+            else:
+                # SQLite: read and compute first, then one short write transaction. A read
+                # transaction that turns into a write fails at once in WAL mode if a writer
+                # (ingest) committed meanwhile; one that starts with its write waits its turn.
+                with self._sessions() as session:
+                    judged = self._judge(session, master, policy, now, check)
+                if judged is not None:
+                    with self._sessions.begin() as session:
+                        self._record(session, judged, policy, now, check, started)
         except (IntegrityError, OperationalError, QueueContention) as error:
             # Two checkers created the same finding, or SQLite was busy: roll back, and the
             # messages stay queued for the next round, which sees the other's findings.
@@ -141,37 +159,64 @@ class StreamChecker:
             return StreamCheck(retry=True)
         return check
 
-    def _check(
+    @property
+    def _row_locks(self) -> bool:
+        return bool(self._sessions.kw["bind"].dialect.name == "postgresql")
+
+    def _judge(
         self,
         session: Session,
-        ids: list[str],
         master: MasterFrames,
         policy: QualityPolicy,
         now: dt.datetime,
         check: StreamCheck,
-    ) -> None:
+    ) -> _Judged | None:
+        """Claim queued messages and run the document rules over them and their relations."""
+        ids = claim_pending(session, self.batch)
+        if not ids:
+            return None
         new = documents_of_messages(session, ids)
         check.messages, check.documents = len(ids), len(new)
-        if not new:
-            return
         new_docs = list(new.values())
         links = related_keys(new_docs)
         related = {k: d for k, d in related_documents(session, links, new_docs).items()
                    if k not in new}  # fmt: skip
         check.related = len(related)
         documents = _in_arrival_order(new | related)
-        found = check_documents(documents, master, policy.config, now, streaming=True)
+        found = (
+            check_documents(documents, master, policy.config, now, streaming=True)
+            if new_docs
+            else []
+        )
         related_pos = [d for (kind, _), d in related.items() if kind == "purchase_order"]
         found = findings_about(found, [*new_docs, *related_pos])
         check.findings = len(found)
-        existing = findings_for(
-            session, {f.fingerprint for f in found}, _subjects(new_docs, links.po_numbers)
-        )
+        return _Judged(ids, new_docs, found, _subjects(new_docs, links.po_numbers))
+
+    def _record(
+        self,
+        session: Session,
+        judged: _Judged,
+        policy: QualityPolicy,
+        now: dt.datetime,
+        check: StreamCheck,
+        started: float,
+    ) -> None:
+        """Take the messages off the queue and write their findings, in the caller's
+        transaction; the queue delete comes first so that it decides who checked them."""
+        if release_checked(session, judged.ids) != len(judged.ids):
+            raise QueueContention("another checker took some of these messages")
+        existing = findings_for(session, {f.fingerprint for f in judged.found}, judged.subjects)
         result = reconcile(
-            existing, found, now, in_scope=streaming_scope(new_docs), policy=policy.routing
+            existing,
+            judged.found,
+            now,
+            in_scope=streaming_scope(judged.new_docs),
+            policy=policy.routing,
         )
         write_reconciliation(session, result)
         check.count(result)
+        mark_run(session, STREAM, now, time.perf_counter() - started, len(judged.ids))
 
     def check_freshness(self, every_s: float) -> StreamCheck | None:
         """Raise (or resolve) stale-feed findings if no worker did in the last ``every_s``;

@@ -41,6 +41,12 @@ class Settings(BaseSettings):
     quality_poll_s: float = Field(
         1.0, gt=0, le=60, description="Seconds the quality worker sleeps when nothing is queued."
     )
+    quality_linger_s: float = Field(
+        5.0,
+        ge=0,
+        le=300,
+        description="Longest a processed message waits for others to join its quality check.",
+    )
     quality_freshness_every_s: float = Field(
         900.0, gt=0, description="Seconds between two stale-feed checks (by any worker)."
     )

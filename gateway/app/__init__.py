@@ -76,6 +76,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
 
 def _quality_worker(app: FastAPI, settings: Settings) -> RunningQualityWorker:
     config = QualityWorkerConfig(
-        poll_s=settings.quality_poll_s, freshness_every_s=settings.quality_freshness_every_s
+        poll_s=settings.quality_poll_s,
+        linger_s=settings.quality_linger_s,
+        freshness_every_s=settings.quality_freshness_every_s,
     )
     return start_quality_worker(app.state.sessions, config, policy_file=settings.quality_policy)

@@ -42,7 +42,12 @@ def admin(database_url: str) -> dict[str, str]:
 
 
 def _settings(database_url: str, *, checking: bool) -> Settings:
-    return Settings(database_url=database_url, run_quality_worker=checking, quality_poll_s=0.2)
+    return Settings(
+        database_url=database_url,
+        run_quality_worker=checking,
+        quality_poll_s=0.2,
+        quality_linger_s=0.5,
+    )
 
 
 def _post(url: str, headers: dict[str, str], name: str, **changes: Any) -> None:

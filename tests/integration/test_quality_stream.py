@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from gateway.app.inbound import parse_canonical
 from gateway.quality_run import run_quality
 from gateway.quality_stream import StreamChecker
+from gateway.quality_worker import QualityWorker, QualityWorkerConfig
 from gateway.store import process_message, store_message
 from gateway.store.document_tables import ShipNoticeRow
 from gateway.store.engine import make_session_factory
@@ -200,3 +201,16 @@ def test_two_workers_on_postgresql_check_each_message_once(
         assert session.get_one(QualityRunRow, "stream").checked == 61
     # Cumulative shipments pass the order on each of the PO's three lines: one finding each.
     assert _count(sessions, FindingRow, FindingRow.rule == "ASN_OVER_SHIPMENT") == 3
+
+
+def test_the_worker_lingers_for_a_micro_batch(sessions: sessionmaker[Session]) -> None:
+    ingest(sessions, _doc("ship_notice"))
+    config = QualityWorkerConfig(linger_s=3600, min_batch=2, freshness_every_s=3600)
+    worker = QualityWorker(sessions, config)
+    assert worker.run_once() == 1  # one message, young: it waits for company
+    ingest(sessions, _doc("ship_notice", shipment_id="SH-2"))
+    assert worker.run_once() == 0  # two make a batch
+    assert _count(sessions, FindingRow, FindingRow.rule == "ASN_UNKNOWN_PO") == 2
+    ingest(sessions, _doc("ship_notice", shipment_id="SH-3"))
+    worker.run(threading.Event(), until_idle=True)  # until idle: no lingering
+    assert _count(sessions, QualityPendingRow) == 0
