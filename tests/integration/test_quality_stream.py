@@ -13,6 +13,7 @@ from sqlalchemy import Engine, func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from gateway.app.inbound import parse_canonical
+from gateway.quality_policy import load_policy
 from gateway.quality_run import run_quality
 from gateway.quality_stream import StreamChecker
 from gateway.quality_worker import QualityWorker, QualityWorkerConfig
@@ -21,6 +22,7 @@ from gateway.store.document_tables import ShipNoticeRow
 from gateway.store.engine import make_session_factory
 from gateway.store.quality_tables import FindingRow, QualityPendingRow, QualityRunRow
 from gateway.store.tables import AuditRow, utcnow
+from quality import DEFAULT_CADENCE_DAYS
 from tests.support import engine_for_tests
 
 CANONICAL = Path(__file__).resolve().parents[1] / "data" / "canonical"
@@ -214,3 +216,13 @@ def test_the_worker_lingers_for_a_micro_batch(sessions: sessionmaker[Session]) -
     ingest(sessions, _doc("ship_notice", shipment_id="SH-3"))
     worker.run(threading.Event(), until_idle=True)  # until idle: no lingering
     assert _count(sessions, QualityPendingRow) == 0
+
+
+def test_a_feed_cadence_in_the_policy_keeps_the_other_defaults(tmp_path: Path) -> None:
+    path = tmp_path / "policy.json"
+    path.write_text(json.dumps({"thresholds": {"cadence_days": {"ship_notice": 1}}}))
+    config = load_policy(path, []).config
+    assert config.cadence("SUP001", "ship_notice") == 1
+    assert (
+        config.cadence("SUP001", "inventory_position") == DEFAULT_CADENCE_DAYS["inventory_position"]
+    )
