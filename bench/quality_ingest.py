@@ -108,7 +108,14 @@ class WorkerProcess:
         command = [sys.executable, "-m", "gateway", "quality", "worker"]
         command += ["--poll", str(poll_s), "--linger", str(linger_s)]
         root = Path(__file__).resolve().parents[1]
-        self.process = subprocess.Popen(command, cwd=root, env=env, stderr=subprocess.DEVNULL)
+        self.process = subprocess.Popen(
+            command, cwd=root, env=env, stderr=subprocess.PIPE, text=True
+        )
+        # Its start (importing pandas) is not part of ingest: wait until it is polling.
+        assert self.process.stderr is not None
+        while "quality worker started" not in self.process.stderr.readline():
+            assert self.process.poll() is None, "the quality worker did not start"
+        threading.Thread(target=self.process.stderr.read, daemon=True).start()  # drain
 
     def stop(self) -> None:
         self.process.send_signal(signal.SIGTERM)
