@@ -199,6 +199,10 @@ def main() -> None:
     print(f"ours  ingest, streaming check running   {args.n / on:8,.0f} msg/s")
     print(f"ratio ours / peer throughput            {off / on:8.2f}")
     print(f"slowdown (target <= 20 %)               {100 * (on - off) / on:7.1f} %")
+    # The machine's load moves both runs of a pair alike: the ratio per pair is steadier.
+    losses = sorted(100 * (1 - a.ingest_s / b.ingest_s) for a, b in zip(offs, ons, strict=True))
+    print(f"slowdown per pair: median {statistics.median(losses):.1f} %, "
+          f"range {losses[0]:.1f} to {losses[-1]:.1f} %")  # fmt: skip
     cpu_off = statistics.median(r.cpu_s for r in offs) / args.n * 1000
     cpu_on = statistics.median(r.cpu_s for r in ons) / args.n * 1000
     where = "ingest + worker thread" if args.mode == "thread" else "ingest (worker apart)"
