@@ -82,6 +82,8 @@ def related_documents(
     as_of: list[dt.date] = []
     for doc in new:
         doc_type = str(getattr(doc, "type", ""))
+        if doc_type not in _KEY_COLUMNS:
+            continue  # a type without a business key here (added later): no earlier copies
         keys.setdefault(doc_type, set()).add(_key_of(doc_type, doc))
         if doc_type == "inventory_position":
             as_of.append(getattr(doc, "as_of"))  # noqa: B009 - typed by doc_type
