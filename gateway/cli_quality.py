@@ -81,6 +81,50 @@ def escalate_(
     console.print(f"{len(due)} findings escalated")
 
 
+@quality_app.command("worker")
+def worker(
+    poll: Annotated[float, typer.Option(help="Seconds between polls when idle.")] = 1.0,
+    linger: Annotated[
+        float, typer.Option(help="Longest a message waits for others to join its check, s.")
+    ] = 5.0,
+    batch: Annotated[int, typer.Option(help="Messages checked per micro-batch at most.")] = 1000,
+    freshness_every: Annotated[
+        float, typer.Option(help="Seconds between stale-feed checks (by any worker).")
+    ] = 900.0,
+    until_idle: Annotated[
+        bool, typer.Option(help="Exit once no processed message waits for its check.")
+    ] = False,
+) -> None:
+    """Check newly processed messages as they come, and feed freshness on its schedule
+    (run several on PostgreSQL; SIGINT/SIGTERM end it after the current micro-batch)."""
+    import signal
+    import threading
+
+    from gateway.quality_worker import QualityWorker, QualityWorkerConfig
+
+    settings = get_settings()
+    engine = make_engine(settings.database_url)
+    config = QualityWorkerConfig(
+        poll_s=poll, linger_s=linger, batch=batch, freshness_every_s=freshness_every
+    )
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.set())
+    console.print("quality worker started")
+    try:
+        running = QualityWorker(
+            make_session_factory(engine), config, policy_file=settings.quality_policy
+        )
+        running.checker.context()  # a policy file that does not validate stops here
+        running.run(stop, until_idle=until_idle)
+    except PolicyError as error:
+        console.print(f"[red]{error}[/red]")
+        raise typer.Exit(2) from None
+    finally:
+        engine.dispose()
+    console.print("quality worker stopped")
+
+
 def print_run(result: QualityRun) -> None:
     table = Table("rule", "findings", title=f"{result.documents:,} documents checked")
     for rule, count in result.by_rule.most_common():

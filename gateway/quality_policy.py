@@ -23,7 +23,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from gateway.model import Segment
-from quality import QualityConfig, RoutingPolicy
+from quality import DEFAULT_CADENCE_DAYS, QualityConfig, RoutingPolicy
 
 
 class PolicyError(ValueError):
@@ -49,8 +49,12 @@ def load_policy(path: Path | None, segments: Sequence[Segment]) -> QualityPolicy
             raise PolicyError(
                 f"{path}: unknown sections {sorted(unknown)}; use 'thresholds' and 'routing'"
             )
+    thresholds = dict(raw.get("thresholds", {}))
+    if isinstance(thresholds.get("cadence_days"), dict):
+        # Feeds named in the file change their cadence; the others keep the default one.
+        thresholds["cadence_days"] = DEFAULT_CADENCE_DAYS | thresholds["cadence_days"]
     try:
-        config = QualityConfig.for_segments(segments, **raw.get("thresholds", {}))
+        config = QualityConfig.for_segments(segments, **thresholds)
         routing = RoutingPolicy.model_validate(raw.get("routing", {}))
     except (ValidationError, ValueError) as error:
         raise PolicyError(f"{path}: {error}") from None

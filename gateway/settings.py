@@ -42,6 +42,23 @@ class Settings(BaseSettings):
     quality_policy: Path | None = Field(
         None, description="JSON file of data-quality thresholds, owners and escalation paths."
     )
+    run_quality_worker: bool = Field(
+        True,
+        description="Run one quality worker (streaming checks, feed freshness) inside `gateway "
+        "serve` (false when `gateway quality worker` processes run instead).",
+    )
+    quality_poll_s: float = Field(
+        1.0, gt=0, le=60, description="Seconds the quality worker sleeps when nothing is queued."
+    )
+    quality_linger_s: float = Field(
+        5.0,
+        ge=0,
+        le=300,
+        description="Longest a processed message waits for others to join its quality check.",
+    )
+    quality_freshness_every_s: float = Field(
+        900.0, gt=0, description="Seconds between two stale-feed checks (by any worker)."
+    )
 
     @field_validator("database_url")
     @classmethod

@@ -19,6 +19,7 @@ from tests.support import engine_for_tests, require_postgres, scratch_postgres_d
 
 # Test servers deliver nothing unless a test starts a worker itself (the sync tests do).
 os.environ.setdefault("GATEWAY_RUN_WORKER", "false")
+os.environ.setdefault("GATEWAY_RUN_QUALITY_WORKER", "false")
 
 
 def _backend() -> str:

@@ -27,6 +27,11 @@ from gateway.app.access_log import AccessLog
 from gateway.graphql import install as install_graphql
 from gateway.logs import configure_logging
 from gateway.poller import start_pollers
+from gateway.quality_worker import (
+    QualityWorkerConfig,
+    RunningQualityWorker,
+    start_quality_worker,
+)
 from gateway.settings import Settings, get_settings
 from gateway.store.engine import make_engine, make_session_factory
 from gateway.sync_worker import WorkerConfig, start_worker
@@ -45,11 +50,14 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         config = WorkerConfig(quality_policy=settings.quality_policy)
         worker = start_worker(app.state.sessions, config) if settings.run_worker else None
         pollers = start_pollers(app.state.sessions) if settings.run_worker else None
+        checker = _quality_worker(app, settings) if settings.run_quality_worker else None
         yield
         if pollers is not None:
             pollers.stop()
         if worker is not None:
             worker.stop()
+        if checker is not None:
+            checker.stop()
         if owns_engine:
             engine.dispose()
 
@@ -89,3 +97,12 @@ def serve_app() -> FastAPI:
     settings = get_settings()
     configure_logging(settings.log_format, settings.log_level)
     return create_app(settings)
+
+
+def _quality_worker(app: FastAPI, settings: Settings) -> RunningQualityWorker:
+    config = QualityWorkerConfig(
+        poll_s=settings.quality_poll_s,
+        linger_s=settings.quality_linger_s,
+        freshness_every_s=settings.quality_freshness_every_s,
+    )
+    return start_quality_worker(app.state.sessions, config, policy_file=settings.quality_policy)

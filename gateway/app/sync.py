@@ -20,6 +20,7 @@ from access import Forbidden, NotVisible
 from gateway.app.auth import Caller, CurrentCaller
 from gateway.app.deps import Sessions
 from gateway.app.poller_metrics import PollerCollector
+from gateway.app.quality_metrics import QualityCollector
 from gateway.app.sync_metrics import DeliveryCollector
 from gateway.store import dead_letters
 from gateway.store.audit import record
@@ -291,6 +292,7 @@ def metrics(sessions: Sessions, caller: CurrentCaller) -> Response:
     registry = CollectorRegistry(auto_describe=False)
     registry.register(DeliveryCollector(sessions))
     registry.register(PollerCollector(sessions))
+    registry.register(QualityCollector(sessions))
     return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
 
 

@@ -134,11 +134,18 @@ def _document_row(document: BaseModel) -> Any:
 
 def load_documents(session: Session, doc_type: str) -> list[Document]:
     """Every stored document of a type, lines included, in one query per level of nesting."""
+    return [document for _id, document in load_documents_where(session, doc_type)]
+
+
+def load_documents_where(
+    session: Session, doc_type: str, *criteria: Any
+) -> list[tuple[int, Document]]:
+    """The stored documents of a type whose header rows match ``criteria``, with their row
+    ids, lines included, in id order (arrival order within a type)."""
     mapping = MAPPINGS[doc_type]
-    rows = session.scalars(
-        select(mapping.table).options(*_eager(mapping)).order_by(mapping.table.id)
-    ).all()
-    return [document_from_row(doc_type, row) for row in rows]
+    query = select(mapping.table).options(*_eager(mapping)).where(*criteria)
+    rows = session.scalars(query.order_by(mapping.table.id)).all()
+    return [(int(row.id), document_from_row(doc_type, row)) for row in rows]
 
 
 def _eager(mapping: Mapping) -> list[Any]:

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from gateway.store.audit import record
 from gateway.store.documents import save_document
+from gateway.store.quality_tables import QualityPendingRow
 from gateway.store.tables import InboxRow, utcnow
 
 RECEIVED, PROCESSED, FAILED = "received", "processed", "failed"
@@ -90,11 +91,19 @@ class Outcome:
     documents: int = 0
 
 
-def process_message(sessions: sessionmaker[Session], message_id: str, handler: Handler) -> Outcome:
+def process_message(
+    sessions: sessionmaker[Session],
+    message_id: str,
+    handler: Handler,
+    *,
+    check_quality: bool = True,
+) -> Outcome:
     """Run a handler over a stored message; store its documents in one transaction.
 
     On failure the documents are rolled back, the raw message stays, and the error is kept on
     the message so it can be fixed and retried. A processed message is never processed again.
+    With ``check_quality`` a message that gave documents is queued, in the same transaction,
+    for the streaming data-quality check (``gateway.quality_stream``), which runs apart.
     """
     with sessions() as session:
         row = session.get(InboxRow, message_id)
@@ -108,6 +117,8 @@ def process_message(sessions: sessionmaker[Session], message_id: str, handler: H
             for document in documents:
                 save_document(session, document)
             row.status, row.error = PROCESSED, None
+            if check_quality and documents:
+                session.add(QualityPendingRow(message_id=message_id, processed_at=utcnow()))
             outcome = Outcome(PROCESSED, documents=len(documents))
         except Exception as error:  # any handler error is the message's error, kept with it
             session.rollback()  # none of the message's documents stay

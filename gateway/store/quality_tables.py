@@ -1,11 +1,12 @@
-"""Findings of the data-quality monitors, one row per fingerprint (the natural key)."""
+"""Findings of the data-quality monitors (one row per fingerprint), the streaming check's
+queue of processed messages not yet checked, and when each kind of check last ran."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import Index, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from gateway.store.tables import Base, BigId, Id, UTCDateTime
@@ -36,3 +37,26 @@ class FindingRow(Base):
     escalated_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     changed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     waiver_expires: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+
+
+class QualityPendingRow(Base):
+    """A processed inbox message whose documents the streaming check has not judged yet.
+
+    Written in the transaction that stores the message's documents and deleted in the one
+    that writes its findings: the exact form of a watermark (see ``gateway.quality_stream``).
+    """
+
+    __tablename__ = "quality_pending"
+    message_id: Mapped[str] = mapped_column(ForeignKey("inbox_messages.id"), primary_key=True)
+    processed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), index=True)
+
+
+class QualityRunRow(Base):
+    """When a kind of check (``stream``, ``freshness``, ``batch``) last ran, and its totals."""
+
+    __tablename__ = "quality_runs"
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    last_run_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    last_duration_s: Mapped[float]
+    runs: Mapped[int]
+    checked: Mapped[int]  # messages (stream), feeds (freshness) or documents (batch), in all
