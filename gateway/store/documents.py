@@ -33,6 +33,9 @@ class Mapping:
 _LINES = "lines"
 MAPPINGS: dict[str, Mapping] = {
     "purchase_order": Mapping(t.PurchaseOrderRow, {_LINES: Mapping(t.PurchaseOrderLineRow)}),
+    "po_acknowledgment": Mapping(
+        t.PurchaseOrderAcknowledgmentRow, {_LINES: Mapping(t.PurchaseOrderAcknowledgmentLineRow)}
+    ),
     "ship_notice": Mapping(t.ShipNoticeRow, {_LINES: Mapping(t.ShipNoticeLineRow)}),
     "planning_schedule": Mapping(
         t.PlanningScheduleRow,

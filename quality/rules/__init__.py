@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from quality.rules import (
+    acknowledgments,
     anomalies,
     collaboration,
     documents,
@@ -37,6 +38,11 @@ _NEEDS: dict[str, tuple[str, ...]] = {
     "DUPLICATE_DOCUMENT": ("documents",),
     "DUPLICATE_CONTROL_NUMBER": ("documents",),
     "PO_PRICE_CHANGED": (_PO,),
+    "ACK_UNKNOWN_LINE": ("ack_lines",),
+    "ACK_LINE_REJECTED": ("ack_lines", _PO),
+    "ACK_QUANTITY_CHANGED": ("ack_lines", _PO),
+    "ACK_PRICE_CHANGED": ("ack_lines", _PO),
+    "ACK_DATE_CHANGED": ("ack_lines", _PO),
     "PO_DATE_CHANGED": (_PO,),
     "REF_UNKNOWN_ITEM": ("documents",),
     "REF_UNKNOWN_SUPPLIER": ("documents",),
@@ -55,6 +61,7 @@ RULES: dict[str, Rule] = {
         receipts,
         collaboration,
         documents,
+        acknowledgments,
         integrity,
         freshness,
         anomalies,
