@@ -18,6 +18,7 @@ from gateway.app import (
     openapi,
     problems,
     reads,
+    supplier_reads,
     sync,
     x12,
 )
@@ -59,6 +60,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.include_router(inbound.router)
     app.include_router(x12.router)
     app.include_router(reads.router)
+    app.include_router(supplier_reads.router)
     app.include_router(findings.router)
     app.include_router(admin.router)
     sync.install(app)

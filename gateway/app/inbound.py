@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, HTTPException, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, TypeAdapter, ValidationError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -14,6 +14,7 @@ from access import AccessError, Forbidden, NotVisible, PrincipalKind
 from gateway.app.auth import Caller, CurrentCaller
 from gateway.app.deps import AppSettings, Sessions
 from gateway.app.problems import field_errors, problem, request_schema
+from gateway.app.reads import with_etag
 from gateway.model import (
     CapacityCommit,
     Channel,
@@ -23,6 +24,7 @@ from gateway.model import (
     PlanningSchedule,
     Provenance,
     PurchaseOrder,
+    PurchaseOrderAcknowledgment,
     Receipt,
     ShipNotice,
 )
@@ -49,7 +51,8 @@ def parse_canonical(
     _session: Session, row: InboxRow, expected: type[BaseModel] | None = None
 ) -> Sequence[BaseModel]:
     """Inbox handler for canonical JSON: validate (as one expected type, or any document by its
-    ``type``) and stamp provenance."""
+    ``type``) and stamp provenance. Field names in errors start with the type when the body
+    could be any type (``purchase_order.lines.2.quantity``), else at the body's root."""
     try:
         if expected is None:
             document = _DOCUMENT.validate_json(row.body)
@@ -84,9 +87,53 @@ def authorized_parser(caller: Caller, expected: type[BaseModel] | None = None) -
     def handle(session: Session, row: InboxRow) -> Sequence[BaseModel]:
         documents = parse_canonical(session, row, expected)
         authorize_documents(caller, documents)
+        for document in documents:
+            if isinstance(document, PurchaseOrderAcknowledgment):
+                prefix = "" if expected else f"{document.type}."
+                try:
+                    check_acknowledged_order(session, caller, document)
+                except DocumentRejected as error:
+                    for entry in error.errors:
+                        entry["field"] = prefix + entry["field"]
+                    raise
         return documents
 
     return handle
+
+
+def check_acknowledged_order(
+    session: Session, caller: Caller, ack: PurchaseOrderAcknowledgment
+) -> None:
+    """An acknowledgment must answer a PO the sender can see, line by line.
+
+    A PO that does not exist and another supplier's PO get the same answer (422 naming
+    ``po_number``), so the answer reveals nothing about other suppliers' orders. The ack takes
+    the PO's supplier when the sender (an admin) named none.
+    """
+    # The sender's reach, not its key's: a write-only key may still acknowledge its own POs.
+    scope = caller.authorizer.scope(caller.principal, "purchase_order", "read")
+    order = queries.get_purchase_order(session, scope, ack.po_number)
+    if order is None:
+        message = f"no purchase order {ack.po_number} to acknowledge for this sender"
+        raise DocumentRejected([_error("po_number", message, "reference.unknown_po")])
+    if ack.supplier_id is None:
+        ack.supplier_id = order.supplier_id
+    elif order.supplier_id not in (None, ack.supplier_id):
+        message = f"purchase order {ack.po_number} is not {ack.supplier_id}'s"
+        raise DocumentRejected([_error("supplier_id", message, "reference.other_supplier")])
+    ordered = {line.line_number for line in order.lines}
+    errors = [
+        _error(f"lines.{i}.line_number", f"purchase order {ack.po_number} has no line "
+               f"{line.line_number}", "reference.unknown_line")
+        for i, line in enumerate(ack.lines)
+        if line.line_number not in ordered
+    ]  # fmt: skip
+    if errors:
+        raise DocumentRejected(errors)
+
+
+def _error(field: str, message: str, kind: str) -> dict[str, Any]:
+    return {"field": field, "message": message, "type": kind}
 
 
 def partner_of(caller: Caller) -> str:
@@ -195,7 +242,7 @@ async def submit_document(
     return await accept_json(request, sessions, settings, caller, idempotency_key)
 
 
-def _typed_route(path: str, model: type[BaseModel], what: str) -> None:
+def _typed_route(path: str, model: type[BaseModel], what: str, note: str = "") -> None:
     async def submit(
         request: Request,
         sessions: Sessions,
@@ -213,14 +260,25 @@ def _typed_route(path: str, model: type[BaseModel], what: str) -> None:
         status_code=202,
         summary=f"Submit {what}",
         description=f"The body is a canonical `{model.__name__}` (its `type` may be left out). "
-        "It is stored raw before it is validated, so nothing sent is lost.",
+        "It is stored raw before it is validated, so nothing sent is lost." + note,
         responses=_RESPONSES,
         openapi_extra=request_schema(model.__name__),
     )
 
 
-for _path, _model, _what in (
+_ACK_NOTE = (
+    " It must answer a purchase order the sender may read, and only lines that order has: "
+    "an unknown PO, another supplier's PO (the same answer) or an unknown line is a 422 "
+    "naming `po_number` or `lines.N.line_number`, and the message is kept as failed."
+)
+for _path, _model, _what, *_note in (
     ("/ship-notices", ShipNotice, "a ship notice (ASN)"),
+    (
+        "/po-acknowledgments",
+        PurchaseOrderAcknowledgment,
+        "a purchase order acknowledgment (accept, change or reject per line)",
+        _ACK_NOTE,
+    ),
     ("/inventory-positions", InventoryPosition, "an inventory position report"),
     ("/forecast-commits", ForecastCommit, "a forecast commitment"),
     ("/capacity-commits", CapacityCommit, "a capacity commitment"),
@@ -228,26 +286,48 @@ for _path, _model, _what in (
     ("/purchase-orders", PurchaseOrder, "a purchase order (ERP)"),
     ("/planning-schedules", PlanningSchedule, "a planning schedule"),
 ):
-    _typed_route(_path, _model, _what)
+    _typed_route(_path, _model, _what, *_note)
 
 
-@router.get("/messages/{message_id}", summary="Status of an inbound message")
-def message_status(message_id: str, sessions: Sessions, caller: CurrentCaller) -> dict[str, Any]:
+class MessageStatus(BaseModel):
+    """An inbound message: its status, error, and the documents stored from it by type."""
+
+    message_id: str
+    partner_id: str
+    channel: str
+    status: str
+    error: str | None
+    received_at: str
+    sha256: str
+    size_bytes: int
+    attempts: int
+    documents: dict[str, list[int]]
+
+
+@router.get(
+    "/messages/{message_id}",
+    summary="Status of an inbound message",
+    responses={200: {"model": MessageStatus}, 304: {"description": "Unchanged (ETag)"}},
+)
+def message_status(
+    request: Request, message_id: str, sessions: Sessions, caller: CurrentCaller
+) -> Response:
     scope = caller.record_scope("message")
     with sessions() as session:
         message = queries.get_message(session, scope, message_id)
         if message is None:  # absent or out of scope: the same answer, audited
             raise NotVisible(f"no message {message_id}")
         documents = document_ids_for_message(session, message_id)
-    return {
-        "message_id": message.id,
-        "partner_id": message.partner_id,
-        "channel": message.channel,
-        "status": message.status,
-        "error": message.error,
-        "received_at": message.received_at.isoformat(),
-        "sha256": message.sha256,
-        "size_bytes": message.size_bytes,
-        "attempts": message.attempts,
-        "documents": documents,
-    }
+    status = MessageStatus(
+        message_id=message.id,
+        partner_id=message.partner_id,
+        channel=message.channel,
+        status=message.status,
+        error=message.error,
+        received_at=message.received_at.isoformat(),
+        sha256=message.sha256,
+        size_bytes=message.size_bytes,
+        attempts=message.attempts,
+        documents=documents,
+    )
+    return with_etag(request, status.model_dump(mode="json"))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -115,6 +115,19 @@ class PurchaseOrder(_Document):
 # --- purchase order acknowledgment (855) --------------------------------------------------
 
 
+_ACK_EXAMPLE: dict[str, Any] = {
+    "po_number": "PO25000001",
+    "status": "accepted_with_changes",
+    "acknowledgment_date": "2025-11-27",
+    "lines": [
+        {"line_number": "1", "status": "accepted"},
+        {"line_number": "2", "status": "changed", "quantity": 200, "uom": "EA",
+         "unit_price": 9.95, "scheduled_date": "2025-12-12"},
+        {"line_number": "3", "status": "rejected"},
+    ],
+}  # fmt: skip
+
+
 class PurchaseOrderAcknowledgmentLine(_Part):
     """The supplier's answer to one PO line: what it confirms, where it differs from the order.
 
@@ -142,6 +155,8 @@ class PurchaseOrderAcknowledgmentLine(_Part):
 
 class PurchaseOrderAcknowledgment(_Document):
     """A supplier's answer to a purchase order: accepted, changed or rejected (X12 855)."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [_ACK_EXAMPLE]})
 
     type: Literal["po_acknowledgment"] = "po_acknowledgment"
     po_number: Code  # BAK03
