@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Header, HTTPException, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, TypeAdapter, ValidationError
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from access import AccessError, Forbidden, NotVisible, PrincipalKind
@@ -112,7 +113,8 @@ def check_acknowledged_order(
     """
     # The sender's reach, not its key's: a write-only key may still acknowledge its own POs.
     scope = caller.authorizer.scope(caller.principal, "purchase_order", "read")
-    order = queries.get_purchase_order(session, scope, ack.po_number)
+    visible = "\x00" not in ack.po_number  # NUL is no PO number, and no SQL parameter
+    order = queries.get_purchase_order(session, scope, ack.po_number) if visible else None
     if order is None:
         message = f"no purchase order {ack.po_number} to acknowledge for this sender"
         raise DocumentRejected([_error("po_number", message, "reference.unknown_po")])
@@ -153,8 +155,10 @@ def refused(message_id: str, status: str, error: Exception | None, title: str) -
         )
     if status != FAILED:
         return None
-    errors = error.errors if isinstance(error, DocumentRejected) else []
+    errors = getattr(error, "errors", [])  # DocumentRejected, UnstorableValueError
     detail = str(error) if error else "the message failed earlier; see its status"
+    if isinstance(error, SQLAlchemyError):  # no SQL in answers; the message keeps the text
+        detail = f"the document could not be stored ({type(error).__name__})"
     return problem(422, title, detail, message_id=message_id, errors=errors)
 
 

@@ -46,7 +46,8 @@ NOT_MODIFIED: dict[int | str, dict[str, Any]] = {
     304: {"description": "Unchanged since the ETag sent in If-None-Match"},
     422: {"description": "A query parameter is invalid; `errors` names it"},
 }
-Cursor = Annotated[int, Query(ge=0, le=2**62, description="Id after which to continue")]
+# Row ids are BIGINT: a larger cursor would be a database error on PostgreSQL, not a 422.
+Cursor = Annotated[int, Query(ge=0, le=2**63 - 1, description="Id after which to continue")]
 DateFrom = Annotated[dt.date | None, Query(description="Earliest date, inclusive")]
 DateTo = Annotated[dt.date | None, Query(description="Latest date, inclusive")]
 OrderStatus = Literal["unacknowledged", "accepted", "accepted_with_changes", "rejected"]

@@ -11,6 +11,7 @@ import base64
 from typing import Annotated, Any
 
 from fastapi import APIRouter, FastAPI, HTTPException, Query, Response
+from fastapi.responses import PlainTextResponse
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
 from pydantic import BaseModel, Field
 from sqlalchemy import select
@@ -236,6 +237,7 @@ def partners(caller: CurrentCaller, sessions: Sessions) -> dict[str, Any]:
     "/metrics",
     summary="Prometheus metrics (a key with health read: scrape with a bearer token)",
     include_in_schema=True,
+    response_class=PlainTextResponse,  # documents text/plain, not JSON
 )
 def metrics(sessions: Sessions, caller: CurrentCaller) -> Response:
     # The metrics name partners and their endpoints; a supplier-facing gateway must not
