@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -53,6 +54,9 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.state.settings = settings
     app.state.engine = engine
     app.state.sessions = make_session_factory(engine)
+    # SQLite has one writer at a time: writes from the thread pool queue here rather than
+    # meet "database is locked" when a read transaction would upgrade to a write.
+    app.state.write_lock = threading.Lock() if engine.dialect.name == "sqlite" else None
     app.state.access = auth.AccessControl(app.state.sessions)
     problems.install(app)
     auth.install(app)

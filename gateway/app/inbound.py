@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import AbstractContextManager, nullcontext
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, HTTPException, Request
@@ -10,6 +11,7 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, TypeAdapter, ValidationError
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
+from starlette.concurrency import run_in_threadpool
 
 from access import AccessError, Forbidden, NotVisible, PrincipalKind
 from gateway.app.auth import Caller, CurrentCaller
@@ -32,7 +34,7 @@ from gateway.model import (
 from gateway.settings import Settings
 from gateway.store import queries
 from gateway.store.documents import document_ids_for_message
-from gateway.store.inbox import FAILED, Handler, process_message, store_message
+from gateway.store.inbox import FAILED, Handler, Stored, process_message, store_message
 from gateway.store.tables import InboxRow
 
 router = APIRouter(prefix="/api/v1", tags=["inbound"])
@@ -189,6 +191,12 @@ IdempotencyKey = Annotated[
 ]
 
 
+def writes_of(request: Request) -> AbstractContextManager[Any]:
+    """The app's write lock on SQLite (one writer at a time), a no-op elsewhere."""
+    lock: AbstractContextManager[Any] | None = getattr(request.app.state, "write_lock", None)
+    return lock if lock is not None else nullcontext()
+
+
 async def accept_json(
     request: Request,
     sessions: sessionmaker[Session],
@@ -201,14 +209,28 @@ async def accept_json(
     if "write" not in caller.key_scopes:  # a read-only key stores nothing
         raise Forbidden("this API key is limited to read", "access.key_scope")
     body = await read_body(request, settings.max_body_bytes)
-    stored = store_message(
-        sessions,
-        partner_id=partner_of(caller),
-        channel=Channel.API.value,
-        content_type=request.headers.get("content-type", "application/json"),
-        body=body,
-        dedupe_key=f"idempotency:{idempotency_key}" if idempotency_key else None,
-    )
+    content_type = request.headers.get("content-type", "application/json")
+
+    def ingest() -> tuple[Stored, str, Exception | None]:
+        # Off the event loop: a commit waits for the disk (two per message), and the loop
+        # must keep reading other requests meanwhile. SQLite takes one writer at a time
+        # anyway, so its writes queue on a lock instead of failing as busy.
+        with writes_of(request):
+            stored = store_message(
+                sessions,
+                partner_id=partner_of(caller),
+                channel=Channel.API.value,
+                content_type=content_type,
+                body=body,
+                dedupe_key=f"idempotency:{idempotency_key}" if idempotency_key else None,
+            )
+            if stored.duplicate or not stored.same_body:
+                return stored, stored.status, None
+            handler = authorized_parser(caller, expected)
+            outcome = process_message(sessions, stored.message_id, handler)
+            return stored, outcome.status, outcome.error
+
+    stored, status, error = await run_in_threadpool(ingest)
     if not stored.same_body:
         return problem(
             409,
@@ -216,10 +238,6 @@ async def accept_json(
             "this Idempotency-Key was already used with a different body",
             message_id=stored.message_id,
         )
-    status, error = stored.status, None
-    if not stored.duplicate:
-        outcome = process_message(sessions, stored.message_id, authorized_parser(caller, expected))
-        status, error = outcome.status, outcome.error
     refusal = refused(stored.message_id, status, error, "Invalid document")
     if refusal is not None:
         return refusal
