@@ -22,6 +22,8 @@ class Thresholds(BaseModel):
     over_shipment_tolerance: float = Field(0.0, ge=0, description="Shipped above ordered.")
     under_shipment_tolerance: float = Field(0.05, ge=0, description="Shipped below ordered.")
     late_tolerance_days: int = Field(0, ge=0, description="Days past the requested date.")
+    ack_quantity_tolerance: float = Field(0.0, ge=0, description="Acknowledged vs ordered.")
+    ack_date_tolerance_days: int = Field(0, ge=0, description="Scheduled vs requested date.")
     receipt_tolerance: float = Field(0.0, ge=0, description="Received vs announced.")
     receipt_grace_days: int = Field(7, ge=0, description="Days after expected delivery.")
     rejection_tolerance: float = Field(0.0, ge=0, description="Rejected share of received.")

@@ -13,6 +13,7 @@ from gateway.model import (
     InventoryPosition,
     PlanningSchedule,
     PurchaseOrder,
+    PurchaseOrderAcknowledgment,
     Receipt,
     ShipNotice,
 )
@@ -49,7 +50,7 @@ def related_keys(documents: Iterable[BaseModel]) -> Related:
     suppliers: set[str] = set()
     locations: set[str] = set()
     for doc in documents:
-        if isinstance(doc, PurchaseOrder):
+        if isinstance(doc, PurchaseOrder | PurchaseOrderAcknowledgment):
             pos.add(doc.po_number)
         elif isinstance(doc, ShipNotice):
             shipments.add(doc.shipment_id)

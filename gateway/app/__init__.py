@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -20,6 +21,7 @@ from gateway.app import (
     openapi,
     problems,
     reads,
+    supplier_reads,
     sync,
     x12,
 )
@@ -70,6 +72,9 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.state.settings = settings
     app.state.engine = engine
     app.state.sessions = make_session_factory(engine)
+    # SQLite has one writer at a time: writes from the thread pool queue here rather than
+    # meet "database is locked" when a read transaction would upgrade to a write.
+    app.state.write_lock = threading.Lock() if engine.dialect.name == "sqlite" else None
     app.state.access = auth.AccessControl(app.state.sessions)
     app.add_middleware(AccessLog)
     problems.install(app)
@@ -79,6 +84,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.include_router(x12.router)
     app.include_router(files.router)
     app.include_router(reads.router)
+    app.include_router(supplier_reads.router)
     app.include_router(findings.router)
     app.include_router(admin.router)
     sync.install(app)

@@ -12,7 +12,7 @@ from access import NotVisible
 from gateway.app.auth import CurrentCaller
 from gateway.app.deps import Sessions
 from gateway.app.problems import problem
-from gateway.app.reads import with_etag
+from gateway.app.reads import Cursor, with_etag
 from gateway.store import findings as store
 from quality import TransitionError, apply_action, to_record
 
@@ -36,7 +36,7 @@ def list_findings(
     state: str | None = None,
     segment_id: str | None = None,
     supplier_id: str | None = None,
-    cursor: Annotated[int, Query(ge=0)] = 0,
+    cursor: Cursor = 0,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> Response:
     scope = caller.scope("finding", "read")

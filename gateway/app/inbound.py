@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import AbstractContextManager, nullcontext
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, HTTPException, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, TypeAdapter, ValidationError
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
+from starlette.concurrency import run_in_threadpool
 
 from access import AccessError, Forbidden, NotVisible, PrincipalKind
 from gateway.app.auth import Caller, CurrentCaller
 from gateway.app.deps import AppSettings, Sessions
 from gateway.app.problems import field_errors, problem, request_schema
+from gateway.app.reads import with_etag
 from gateway.model import (
     CapacityCommit,
     Channel,
@@ -23,6 +27,7 @@ from gateway.model import (
     PlanningSchedule,
     Provenance,
     PurchaseOrder,
+    PurchaseOrderAcknowledgment,
     Receipt,
     ShipNotice,
 )
@@ -30,7 +35,7 @@ from gateway.settings import Settings
 from gateway.store import queries
 from gateway.store.documents import document_ids_for_message
 from gateway.store.feeds import report_of
-from gateway.store.inbox import FAILED, Handler, process_message, store_message
+from gateway.store.inbox import FAILED, Handler, Stored, process_message, store_message
 from gateway.store.tables import InboxRow
 
 router = APIRouter(prefix="/api/v1", tags=["inbound"])
@@ -50,7 +55,8 @@ def parse_canonical(
     _session: Session, row: InboxRow, expected: type[BaseModel] | None = None
 ) -> Sequence[BaseModel]:
     """Inbox handler for canonical JSON: validate (as one expected type, or any document by its
-    ``type``) and stamp provenance."""
+    ``type``) and stamp provenance. Field names in errors start with the type when the body
+    could be any type (``purchase_order.lines.2.quantity``), else at the body's root."""
     try:
         if expected is None:
             document = _DOCUMENT.validate_json(row.body)
@@ -85,9 +91,54 @@ def authorized_parser(caller: Caller, expected: type[BaseModel] | None = None) -
     def handle(session: Session, row: InboxRow) -> Sequence[BaseModel]:
         documents = parse_canonical(session, row, expected)
         authorize_documents(caller, documents)
+        for document in documents:
+            if isinstance(document, PurchaseOrderAcknowledgment):
+                prefix = "" if expected else f"{document.type}."
+                try:
+                    check_acknowledged_order(session, caller, document)
+                except DocumentRejected as error:
+                    for entry in error.errors:
+                        entry["field"] = prefix + entry["field"]
+                    raise
         return documents
 
     return handle
+
+
+def check_acknowledged_order(
+    session: Session, caller: Caller, ack: PurchaseOrderAcknowledgment
+) -> None:
+    """An acknowledgment must answer a PO the sender can see, line by line.
+
+    A PO that does not exist and another supplier's PO get the same answer (422 naming
+    ``po_number``), so the answer reveals nothing about other suppliers' orders. The ack takes
+    the PO's supplier when the sender (an admin) named none.
+    """
+    # The sender's reach, not its key's: a write-only key may still acknowledge its own POs.
+    scope = caller.authorizer.scope(caller.principal, "purchase_order", "read")
+    visible = "\x00" not in ack.po_number  # NUL is no PO number, and no SQL parameter
+    order = queries.get_purchase_order(session, scope, ack.po_number) if visible else None
+    if order is None:
+        message = f"no purchase order {ack.po_number} to acknowledge for this sender"
+        raise DocumentRejected([_error("po_number", message, "reference.unknown_po")])
+    if ack.supplier_id is None:
+        ack.supplier_id = order.supplier_id
+    elif order.supplier_id not in (None, ack.supplier_id):
+        message = f"purchase order {ack.po_number} is not {ack.supplier_id}'s"
+        raise DocumentRejected([_error("supplier_id", message, "reference.other_supplier")])
+    ordered = {line.line_number for line in order.lines}
+    errors = [
+        _error(f"lines.{i}.line_number", f"purchase order {ack.po_number} has no line "
+               f"{line.line_number}", "reference.unknown_line")
+        for i, line in enumerate(ack.lines)
+        if line.line_number not in ordered
+    ]  # fmt: skip
+    if errors:
+        raise DocumentRejected(errors)
+
+
+def _error(field: str, message: str, kind: str) -> dict[str, Any]:
+    return {"field": field, "message": message, "type": kind}
 
 
 def partner_of(caller: Caller) -> str:
@@ -107,8 +158,10 @@ def refused(message_id: str, status: str, error: Exception | None, title: str) -
         )
     if status != FAILED:
         return None
-    errors = error.errors if isinstance(error, DocumentRejected) else []
+    errors = getattr(error, "errors", [])  # DocumentRejected, UnstorableValueError
     detail = str(error) if error else "the message failed earlier; see its status"
+    if isinstance(error, SQLAlchemyError):  # no SQL in answers; the message keeps the text
+        detail = f"the document could not be stored ({type(error).__name__})"
     return problem(422, title, detail, message_id=message_id, errors=errors)
 
 
@@ -139,6 +192,12 @@ IdempotencyKey = Annotated[
 ]
 
 
+def writes_of(request: Request) -> AbstractContextManager[Any]:
+    """The app's write lock on SQLite (one writer at a time), a no-op elsewhere."""
+    lock: AbstractContextManager[Any] | None = getattr(request.app.state, "write_lock", None)
+    return lock if lock is not None else nullcontext()
+
+
 async def accept_json(
     request: Request,
     sessions: sessionmaker[Session],
@@ -151,14 +210,28 @@ async def accept_json(
     if "write" not in caller.key_scopes:  # a read-only key stores nothing
         raise Forbidden("this API key is limited to read", "access.key_scope")
     body = await read_body(request, settings.max_body_bytes)
-    stored = store_message(
-        sessions,
-        partner_id=partner_of(caller),
-        channel=Channel.API.value,
-        content_type=request.headers.get("content-type", "application/json"),
-        body=body,
-        dedupe_key=f"idempotency:{idempotency_key}" if idempotency_key else None,
-    )
+    content_type = request.headers.get("content-type", "application/json")
+
+    def ingest() -> tuple[Stored, str, Exception | None]:
+        # Off the event loop: a commit waits for the disk (two per message), and the loop
+        # must keep reading other requests meanwhile. SQLite takes one writer at a time
+        # anyway, so its writes queue on a lock instead of failing as busy.
+        with writes_of(request):
+            stored = store_message(
+                sessions,
+                partner_id=partner_of(caller),
+                channel=Channel.API.value,
+                content_type=content_type,
+                body=body,
+                dedupe_key=f"idempotency:{idempotency_key}" if idempotency_key else None,
+            )
+            if stored.duplicate or not stored.same_body:
+                return stored, stored.status, None
+            handler = authorized_parser(caller, expected)
+            outcome = process_message(sessions, stored.message_id, handler)
+            return stored, outcome.status, outcome.error
+
+    stored, status, error = await run_in_threadpool(ingest)
     request.state.message_id = stored.message_id  # for the access log
     if not stored.same_body:
         return problem(
@@ -167,10 +240,6 @@ async def accept_json(
             "this Idempotency-Key was already used with a different body",
             message_id=stored.message_id,
         )
-    status, error = stored.status, None
-    if not stored.duplicate:
-        outcome = process_message(sessions, stored.message_id, authorized_parser(caller, expected))
-        status, error = outcome.status, outcome.error
     refusal = refused(stored.message_id, status, error, "Invalid document")
     if refusal is not None:
         return refusal
@@ -197,7 +266,7 @@ async def submit_document(
     return await accept_json(request, sessions, settings, caller, idempotency_key)
 
 
-def _typed_route(path: str, model: type[BaseModel], what: str) -> None:
+def _typed_route(path: str, model: type[BaseModel], what: str, note: str = "") -> None:
     async def submit(
         request: Request,
         sessions: Sessions,
@@ -215,14 +284,25 @@ def _typed_route(path: str, model: type[BaseModel], what: str) -> None:
         status_code=202,
         summary=f"Submit {what}",
         description=f"The body is a canonical `{model.__name__}` (its `type` may be left out). "
-        "It is stored raw before it is validated, so nothing sent is lost.",
+        "It is stored raw before it is validated, so nothing sent is lost." + note,
         responses=_RESPONSES,
         openapi_extra=request_schema(model.__name__),
     )
 
 
-for _path, _model, _what in (
+_ACK_NOTE = (
+    " It must answer a purchase order the sender may read, and only lines that order has: "
+    "an unknown PO, another supplier's PO (the same answer) or an unknown line is a 422 "
+    "naming `po_number` or `lines.N.line_number`, and the message is kept as failed."
+)
+for _path, _model, _what, *_note in (
     ("/ship-notices", ShipNotice, "a ship notice (ASN)"),
+    (
+        "/po-acknowledgments",
+        PurchaseOrderAcknowledgment,
+        "a purchase order acknowledgment (accept, change or reject per line)",
+        _ACK_NOTE,
+    ),
     ("/inventory-positions", InventoryPosition, "an inventory position report"),
     ("/forecast-commits", ForecastCommit, "a forecast commitment"),
     ("/capacity-commits", CapacityCommit, "a capacity commitment"),
@@ -230,11 +310,33 @@ for _path, _model, _what in (
     ("/purchase-orders", PurchaseOrder, "a purchase order (ERP)"),
     ("/planning-schedules", PlanningSchedule, "a planning schedule"),
 ):
-    _typed_route(_path, _model, _what)
+    _typed_route(_path, _model, _what, *_note)
 
 
-@router.get("/messages/{message_id}", summary="Status of an inbound message")
-def message_status(message_id: str, sessions: Sessions, caller: CurrentCaller) -> dict[str, Any]:
+class MessageStatus(BaseModel):
+    """An inbound message: its status, error, and the documents stored from it by type."""
+
+    message_id: str
+    partner_id: str
+    channel: str
+    status: str
+    error: str | None
+    received_at: str
+    sha256: str
+    size_bytes: int
+    attempts: int
+    documents: dict[str, list[int]]
+    feed: dict[str, Any] | None = None  # files only: the row-by-row report
+
+
+@router.get(
+    "/messages/{message_id}",
+    summary="Status of an inbound message",
+    responses={200: {"model": MessageStatus}, 304: {"description": "Unchanged (ETag)"}},
+)
+def message_status(
+    request: Request, message_id: str, sessions: Sessions, caller: CurrentCaller
+) -> Response:
     scope = caller.record_scope("message")
     with sessions() as session:
         message = queries.get_message(session, scope, message_id)
@@ -242,16 +344,17 @@ def message_status(message_id: str, sessions: Sessions, caller: CurrentCaller) -
             raise NotVisible(f"no message {message_id}")
         documents = document_ids_for_message(session, message_id)
         feed = report_of(session, message_id)  # files only: the row-by-row report
-    return {
-        "message_id": message.id,
-        "partner_id": message.partner_id,
-        "channel": message.channel,
-        "status": message.status,
-        "error": message.error,
-        "received_at": message.received_at.isoformat(),
-        "sha256": message.sha256,
-        "size_bytes": message.size_bytes,
-        "attempts": message.attempts,
-        "documents": documents,
-        "feed": feed,
-    }
+    status = MessageStatus(
+        message_id=message.id,
+        partner_id=message.partner_id,
+        channel=message.channel,
+        status=message.status,
+        error=message.error,
+        received_at=message.received_at.isoformat(),
+        sha256=message.sha256,
+        size_bytes=message.size_bytes,
+        attempts=message.attempts,
+        documents=documents,
+        feed=feed,
+    )
+    return with_etag(request, status.model_dump(mode="json"))

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import logging
 from typing import Any
+from urllib.parse import parse_qsl
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 PROBLEM_JSON = "application/problem+json"
 log = logging.getLogger("gateway")
@@ -38,6 +40,8 @@ def field_errors(errors: list[Any]) -> list[dict[str, Any]]:
 def install(app: FastAPI) -> None:
     """Answer every error, expected or not, with problem details."""
 
+    app.add_middleware(RefuseNul)
+
     @app.exception_handler(StarletteHTTPException)
     async def _http(_request: Request, error: StarletteHTTPException) -> JSONResponse:
         return problem(error.status_code, _title(error.status_code), str(error.detail))
@@ -51,6 +55,41 @@ def install(app: FastAPI) -> None:
     async def _unexpected(request: Request, error: Exception) -> JSONResponse:
         log.exception("unhandled error on %s %s", request.method, request.url.path)
         return problem(500, "Internal error", "the error was logged; nothing was acknowledged")
+
+
+class RefuseNul:
+    """Refuse a NUL character in the path or a query parameter with a 422 naming it.
+
+    PostgreSQL text cannot hold NUL: refused at the door, it is a client error that names the
+    parameter, rather than a database error (a 500) wherever the value reaches SQL. Plain
+    ASGI, so the check costs one scan per request and no extra task.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        field = nul_parameter(scope) if scope["type"] == "http" else None
+        if field is None:
+            await self.app(scope, receive, send)
+            return
+        message = "must not contain NUL (\\u0000)"
+        error = {"field": field, "message": message, "type": "value_error.nul"}
+        response = problem(422, "Invalid request", f"{field}: {message}", errors=[error])
+        await response(scope, receive, send)
+
+
+def nul_parameter(scope: Scope) -> str | None:
+    """``path`` or ``query.NAME`` when that holds a NUL character, else None."""
+    if "\x00" in scope.get("path", ""):
+        return "path"
+    query: bytes = scope.get("query_string", b"")
+    if b"%00" not in query and b"\x00" not in query:
+        return None
+    for name, value in parse_qsl(query.decode("latin-1"), keep_blank_values=True):
+        if "\x00" in name or "\x00" in value:
+            return "query." + name.replace("\x00", "")
+    return None
 
 
 def request_schema(model_name: str) -> dict[str, Any]:

@@ -6,13 +6,16 @@ import datetime as dt
 import hashlib
 import json
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request, Response
+from pydantic import BaseModel
 
 from access import NotVisible
 from gateway.app.auth import CurrentCaller
 from gateway.app.deps import Sessions
+from gateway.app.problems import problem
+from gateway.model import PurchaseOrder
 from gateway.store import queries
 
 router = APIRouter(prefix="/api/v1", tags=["reads"])
@@ -30,6 +33,33 @@ def with_etag(request: Request, payload: Any) -> Response:
     if tag in wanted or "*" in wanted:
         return Response(status_code=304, headers={"ETag": tag})
     return Response(body, media_type="application/json", headers={"ETag": tag})
+
+
+class PurchaseOrderPage(BaseModel):
+    """A page of purchase orders; ``next_cursor`` continues, null on the last page."""
+
+    items: list[PurchaseOrder]
+    next_cursor: int | None
+
+
+NOT_MODIFIED: dict[int | str, dict[str, Any]] = {
+    304: {"description": "Unchanged since the ETag sent in If-None-Match"},
+    422: {"description": "A query parameter is invalid; `errors` names it"},
+}
+# Row ids are BIGINT: a larger cursor would be a database error on PostgreSQL, not a 422.
+Cursor = Annotated[int, Query(ge=0, le=2**63 - 1, description="Id after which to continue")]
+DateFrom = Annotated[dt.date | None, Query(description="Earliest date, inclusive")]
+DateTo = Annotated[dt.date | None, Query(description="Latest date, inclusive")]
+OrderStatus = Literal["unacknowledged", "accepted", "accepted_with_changes", "rejected"]
+
+
+def bad_range(date_from: dt.date | None, date_to: dt.date | None) -> Response | None:
+    """A 422 naming ``date_to`` when the range is upside down, else None."""
+    if date_from is None or date_to is None or date_from <= date_to:
+        return None
+    message = f"date_to {date_to} is before date_from {date_from}"
+    error = {"field": "query.date_to", "message": message, "type": "value_error.date_range"}
+    return problem(422, "Invalid request", f"query.date_to: {message}", errors=[error])
 
 
 @router.get("/me", summary="Who this API key is, and where it may read")
@@ -61,17 +91,31 @@ def segments(request: Request, caller: CurrentCaller, sessions: Sessions) -> Res
     return with_etag(request, payload)
 
 
-@router.get("/purchase-orders", summary="Purchase orders in the caller's scope")
+@router.get(
+    "/purchase-orders",
+    summary="Purchase orders in the caller's scope, filtered, cursor-paginated",
+    description="Filter by order date (`date_from`, `date_to`, inclusive) and by `status`: "
+    "that of the latest acknowledgment, or `unacknowledged`. Carries an `ETag`.",
+    responses={200: {"model": PurchaseOrderPage}, **NOT_MODIFIED},
+)
 def purchase_orders(
     request: Request,
     caller: CurrentCaller,
     sessions: Sessions,
-    cursor: Annotated[int, Query(ge=0, description="Id after which to continue")] = 0,
+    cursor: Cursor = 0,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    date_from: DateFrom = None,
+    date_to: DateTo = None,
+    status: OrderStatus | None = None,
 ) -> Response:
     scope = caller.scope("purchase_order", "read")
+    if (refusal := bad_range(date_from, date_to)) is not None:
+        return refusal
+    filters = queries.OrderFilters(date_from, date_to, status)
     with sessions() as session:
-        orders, last = queries.list_purchase_orders(session, scope, after_id=cursor, limit=limit)
+        orders, last = queries.list_purchase_orders(
+            session, scope, after_id=cursor, limit=limit, filters=filters
+        )
     payload = {
         "items": [o.model_dump(mode="json", exclude={"provenance"}) for o in orders],
         "next_cursor": last if len(orders) == limit else None,
@@ -79,7 +123,11 @@ def purchase_orders(
     return with_etag(request, payload)
 
 
-@router.get("/purchase-orders/{po_number}", summary="One purchase order in scope")
+@router.get(
+    "/purchase-orders/{po_number}",
+    summary="One purchase order in scope (404 for another supplier's)",
+    responses={200: {"model": PurchaseOrder}, 304: NOT_MODIFIED[304]},
+)
 def purchase_order(
     request: Request, po_number: str, caller: CurrentCaller, sessions: Sessions
 ) -> Response:

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, FastAPI, HTTPException, Query, Response
+from fastapi.responses import PlainTextResponse
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
 from pydantic import BaseModel, Field
 from sqlalchemy import select
@@ -284,6 +285,7 @@ def timeline(
     "/metrics",
     summary="Prometheus metrics (a key with health read: scrape with a bearer token)",
     include_in_schema=True,
+    response_class=PlainTextResponse,  # documents text/plain, not JSON
 )
 def metrics(sessions: Sessions, caller: CurrentCaller) -> Response:
     # The metrics name partners and their endpoints; a supplier-facing gateway must not

@@ -18,6 +18,8 @@ from gateway.model.documents import (
     PlanningScheduleLine,
     Provenance,
     PurchaseOrder,
+    PurchaseOrderAcknowledgment,
+    PurchaseOrderAcknowledgmentLine,
     PurchaseOrderLine,
     Receipt,
     ReceiptLine,
@@ -37,12 +39,14 @@ from gateway.model.master import (
 )
 from gateway.model.schema import canonical_json_schema
 from gateway.model.types import (
+    AcknowledgmentType,
     Amount,
     Channel,
     CollaborationRole,
     ForecastKind,
     ForecastPeriod,
     LifecycleStage,
+    LineItemStatus,
     LocationKind,
     PartyRole,
     Purpose,
@@ -51,6 +55,7 @@ from gateway.model.types import (
 
 __all__ = [
     "DOCUMENT_TYPES",
+    "AcknowledgmentType",
     "Amount",
     "CapacityCommit",
     "Channel",
@@ -68,6 +73,7 @@ __all__ = [
     "Item",
     "ItemSource",
     "LifecycleStage",
+    "LineItemStatus",
     "Location",
     "LocationKind",
     "Party",
@@ -77,6 +83,8 @@ __all__ = [
     "PlanningScheduleLine",
     "Provenance",
     "PurchaseOrder",
+    "PurchaseOrderAcknowledgment",
+    "PurchaseOrderAcknowledgmentLine",
     "PurchaseOrderLine",
     "Purpose",
     "Receipt",

@@ -8,16 +8,18 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from gateway.model.types import (
+    AcknowledgmentType,
     Amount,
     Channel,
     Code,
     ForecastKind,
     ForecastPeriod,
+    LineItemStatus,
     PartyRole,
     Purpose,
     Quantity,
@@ -107,6 +109,75 @@ class PurchaseOrder(_Document):
     @model_validator(mode="after")
     def _line_numbers_unique(self) -> PurchaseOrder:
         _require_unique("line_number", [line.line_number for line in self.lines])
+        return self
+
+
+# --- purchase order acknowledgment (855) --------------------------------------------------
+
+
+_ACK_EXAMPLE: dict[str, Any] = {
+    "po_number": "PO25000001",
+    "status": "accepted_with_changes",
+    "acknowledgment_date": "2025-11-27",
+    "lines": [
+        {"line_number": "1", "status": "accepted"},
+        {"line_number": "2", "status": "changed", "quantity": 200, "uom": "EA",
+         "unit_price": 9.95, "scheduled_date": "2025-12-12"},
+        {"line_number": "3", "status": "rejected"},
+    ],
+}  # fmt: skip
+
+
+class PurchaseOrderAcknowledgmentLine(_Part):
+    """The supplier's answer to one PO line: what it confirms, where it differs from the order.
+
+    ``quantity``, ``unit_price`` and ``scheduled_date`` are what the supplier commits to; left
+    out, they are as ordered. A ``changed`` line names at least one of them.
+    """
+
+    line_number: Code  # PO101, the PO line answered
+    status: LineItemStatus  # ACK01: IA accepted, IR rejected, IC/IQ/IP/DR changed
+    quantity: Quantity | None = None  # ACK02
+    uom: UnitOfMeasure | None = None  # ACK03
+    unit_price: Amount | None = None  # PO104 (CTP when priced separately)
+    scheduled_date: dt.date | None = None  # ACK05 with ACK04 067/068 (current schedule)
+    buyer_item: str | None = None  # PO1 qualifier BP / IN
+    vendor_item: str | None = None  # PO1 qualifier VP
+
+    @model_validator(mode="after")
+    def _changed_names_the_change(self) -> PurchaseOrderAcknowledgmentLine:
+        if self.status is LineItemStatus.CHANGED and (
+            self.quantity is None and self.unit_price is None and self.scheduled_date is None
+        ):
+            raise ValueError("a changed line needs quantity, unit_price or scheduled_date")
+        return self
+
+
+class PurchaseOrderAcknowledgment(_Document):
+    """A supplier's answer to a purchase order: accepted, changed or rejected (X12 855)."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [_ACK_EXAMPLE]})
+
+    type: Literal["po_acknowledgment"] = "po_acknowledgment"
+    po_number: Code  # BAK03
+    purpose: Purpose = Purpose.ORIGINAL  # BAK01
+    status: AcknowledgmentType  # BAK02
+    order_date: dt.date | None = None  # BAK04, the PO's date
+    acknowledgment_date: dt.date  # BAK09
+    seller_order_number: str | None = Field(None, max_length=80)  # BAK08
+    parties: list[Party] = Field(default_factory=list)
+    lines: list[PurchaseOrderAcknowledgmentLine] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _lines_agree_with_status(self) -> PurchaseOrderAcknowledgment:
+        _require_unique("line_number", [line.line_number for line in self.lines])
+        if self.status is AcknowledgmentType.ACCEPTED:
+            for line in self.lines:
+                if line.status is not LineItemStatus.ACCEPTED:
+                    raise ValueError(
+                        f"status is accepted but line {line.line_number} is {line.status.value}"
+                        " (use accepted_with_changes)"
+                    )
         return self
 
 
@@ -251,6 +322,7 @@ class ForecastCommit(_Document):
 
 Document = Annotated[
     PurchaseOrder
+    | PurchaseOrderAcknowledgment
     | ShipNotice
     | PlanningSchedule
     | InventoryPosition
@@ -263,6 +335,7 @@ Document = Annotated[
 
 DOCUMENT_TYPES: dict[str, type[BaseModel]] = {
     "purchase_order": PurchaseOrder,
+    "po_acknowledgment": PurchaseOrderAcknowledgment,
     "ship_notice": ShipNotice,
     "planning_schedule": PlanningSchedule,
     "inventory_position": InventoryPosition,

@@ -130,6 +130,30 @@ class Purpose(StrEnum):
     OTHER = "other"
 
 
+class AcknowledgmentType(StrEnum):
+    """A supplier's answer to a whole purchase order (X12 353 BAK02, by meaning).
+
+    AD / AK: accepted as ordered; AC / AE: accepted with changes to some lines; RD / RJ:
+    rejected.
+    """
+
+    ACCEPTED = "accepted"
+    ACCEPTED_WITH_CHANGES = "accepted_with_changes"
+    REJECTED = "rejected"
+
+
+class LineItemStatus(StrEnum):
+    """A supplier's answer to one PO line (X12 668 ACK01, by meaning).
+
+    IA: accepted; IR: rejected; IC, IQ, IP, DR and the like: accepted with a changed
+    quantity, price or date.
+    """
+
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+    CHANGED = "changed"
+
+
 class LocationKind(StrEnum):
     """What a location is."""
 

@@ -74,6 +74,36 @@ class PurchaseOrderLineRow(DocumentLine, Base):
     requested_date: Mapped[dt.date | None] = mapped_column(Date)
 
 
+# --- purchase order acknowledgments (855) ---------------------------------------------------
+
+
+class PurchaseOrderAcknowledgmentRow(DocumentHeader, Base):
+    __tablename__ = "po_acknowledgments"
+    po_number: Mapped[str] = mapped_column(Id, index=True)
+    purpose: Mapped[str] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(24), index=True)
+    order_date: Mapped[dt.date | None] = mapped_column(Date)
+    acknowledgment_date: Mapped[dt.date] = mapped_column(Date, index=True)
+    seller_order_number: Mapped[str | None] = mapped_column(Id)
+    parties: Mapped[list[Any]]
+    lines: Mapped[list[PurchaseOrderAcknowledgmentLineRow]] = relationship(
+        cascade="all, delete-orphan", order_by="PurchaseOrderAcknowledgmentLineRow.position"
+    )
+
+
+class PurchaseOrderAcknowledgmentLineRow(DocumentLine, Base):
+    __tablename__ = "po_acknowledgment_lines"
+    document_id: Mapped[int] = _parent("po_acknowledgments")
+    line_number: Mapped[str] = mapped_column(Id)
+    status: Mapped[str] = mapped_column(String(10))
+    quantity: Mapped[Decimal | None] = mapped_column(Amount)
+    uom: Mapped[str | None] = mapped_column(String(8))
+    unit_price: Mapped[Decimal | None] = mapped_column(Amount)
+    scheduled_date: Mapped[dt.date | None] = mapped_column(Date)
+    buyer_item: Mapped[str | None] = mapped_column(Id, index=True)
+    vendor_item: Mapped[str | None] = mapped_column(Id)
+
+
 # --- ship notices ---------------------------------------------------------------------------
 
 

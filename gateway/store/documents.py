@@ -33,6 +33,9 @@ class Mapping:
 _LINES = "lines"
 MAPPINGS: dict[str, Mapping] = {
     "purchase_order": Mapping(t.PurchaseOrderRow, {_LINES: Mapping(t.PurchaseOrderLineRow)}),
+    "po_acknowledgment": Mapping(
+        t.PurchaseOrderAcknowledgmentRow, {_LINES: Mapping(t.PurchaseOrderAcknowledgmentLineRow)}
+    ),
     "ship_notice": Mapping(t.ShipNoticeRow, {_LINES: Mapping(t.ShipNoticeLineRow)}),
     "planning_schedule": Mapping(
         t.PlanningScheduleRow,
@@ -47,6 +50,15 @@ MAPPINGS: dict[str, Mapping] = {
 
 class MissingProvenanceError(ValueError):
     """A document reached the store without saying where it came from."""
+
+
+class UnstorableValueError(ValueError):
+    """A value the database cannot hold as given: longer than its column, or holding NUL
+    (which PostgreSQL text refuses). ``errors`` name each field, as validation errors do."""
+
+    def __init__(self, errors: list[dict[str, Any]]) -> None:
+        self.errors = errors
+        super().__init__("; ".join(f"{e['field']}: {e['message']}" for e in errors))
 
 
 def save_document(session: Session, document: BaseModel) -> int:
@@ -86,7 +98,7 @@ def document_ids_for_message(session: Session, message_id: str) -> dict[str, lis
     return found
 
 
-def _to_row(model: BaseModel, mapping: Mapping) -> Any:
+def _to_row(model: BaseModel, mapping: Mapping, path: str = "") -> Any:
     json_form = model.model_dump(mode="json")
     values: dict[str, Any] = {}
     for column in mapping.table.__table__.columns:
@@ -95,13 +107,28 @@ def _to_row(model: BaseModel, mapping: Mapping) -> Any:
             continue
         is_json = isinstance(column.type, JSON)
         values[name] = json_form[name] if is_json else getattr(model, name)
+        if isinstance(values[name], str):
+            _check_storable(values[name], column, path + name)
     row = mapping.table(**values)
     for relation, child in mapping.children.items():
-        children = [_to_row(part, child) for part in getattr(model, relation)]
+        parts = getattr(model, relation)
+        children = [_to_row(p, child, f"{path}{relation}.{i}.") for i, p in enumerate(parts)]
         for position, child_row in enumerate(children):
             child_row.position = position
         setattr(row, relation, children)
     return row
+
+
+def _check_storable(value: str, column: Any, field: str) -> None:
+    # The same answer on every backend: SQLite would keep both, PostgreSQL refuse them with a
+    # database error that names no field.
+    length = getattr(column.type, "length", None)
+    if length is not None and len(value) > length:
+        message = f"at most {length} characters, got {len(value)}"
+        raise UnstorableValueError([{"field": field, "message": message, "type": "too_long"}])
+    if "\x00" in value:
+        message = "must not contain NUL (\\u0000)"
+        raise UnstorableValueError([{"field": field, "message": message, "type": "nul"}])
 
 
 def _from_row(row: Any, mapping: Mapping) -> dict[str, Any]:

@@ -54,7 +54,8 @@ def store_message(
     Without a dedupe key the body's sha256 is the key, so a byte-identical re-send is one message.
     """
     digest = hashlib.sha256(body).hexdigest()
-    key = dedupe_key or f"sha256:{digest}"
+    key = _storable_key(dedupe_key) if dedupe_key else f"sha256:{digest}"
+    content_type = content_type[:_CONTENT_TYPE_LENGTH]
     row = InboxRow(
         id=uuid.uuid4().hex,
         partner_id=partner_id,
@@ -123,7 +124,9 @@ def process_message(
         except Exception as error:  # any handler error is the message's error, kept with it
             session.rollback()  # none of the message's documents stay
             row = session.get_one(InboxRow, message_id)
-            row.status, row.error = FAILED, str(error) or type(error).__name__
+            # The error may quote the sender's input: no NUL, which PostgreSQL text refuses.
+            text = (str(error) or type(error).__name__).replace("\x00", "\\u0000")
+            row.status, row.error = FAILED, text
             record(session, "gateway", "inbox.failed", "message", message_id, {"error": row.error})
             outcome = Outcome(FAILED, error=error)
         row.attempts += 1
@@ -136,6 +139,18 @@ def get_message(sessions: sessionmaker[Session], message_id: str) -> InboxRow | 
     """One inbox message, or None."""
     with sessions() as session:
         return session.get(InboxRow, message_id)
+
+
+_KEY_LENGTH = InboxRow.__table__.c.dedupe_key.type.length  # type: ignore[attr-defined]
+_CONTENT_TYPE_LENGTH = InboxRow.__table__.c.content_type.type.length  # type: ignore[attr-defined]
+
+
+def _storable_key(key: str) -> str:
+    """The key itself, or its hash when the column could not hold it (too long, or holding
+    NUL, which PostgreSQL text refuses): the same key still finds the same message."""
+    if len(key) <= _KEY_LENGTH and "\x00" not in key:
+        return key
+    return "key-sha256:" + hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def _find(sessions: sessionmaker[Session], partner_id: str, key: str, digest: str) -> Stored | None:

@@ -8,20 +8,25 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Select, exists, false, func, select
+from sqlalchemy import Select, exists, false, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from access import Scope
 from gateway.model import PurchaseOrder
-from gateway.store.document_tables import PurchaseOrderLineRow, PurchaseOrderRow
+from gateway.store.document_tables import (
+    PurchaseOrderAcknowledgmentRow,
+    PurchaseOrderLineRow,
+    PurchaseOrderRow,
+)
 from gateway.store.documents import document_from_row
 from gateway.store.tables import DemandRow, InboxRow, ItemRow, ItemSourceRow, SegmentRow
 
 
-def _visible_lines(scope: Scope) -> Any:
+def visible_lines(scope: Scope) -> Any:
     """PO lines whose item is in the scope's segments."""
     if scope.segments is None:
         return True
@@ -30,7 +35,7 @@ def _visible_lines(scope: Scope) -> Any:
     )
 
 
-def _scoped_orders(scope: Scope) -> Select[PurchaseOrderRow]:
+def scoped_orders(scope: Scope) -> Select[PurchaseOrderRow]:
     query = select(PurchaseOrderRow)
     if scope.is_empty:
         return query.where(false())
@@ -39,26 +44,74 @@ def _scoped_orders(scope: Scope) -> Select[PurchaseOrderRow]:
     if scope.segments is not None:
         query = query.where(
             exists().where(
-                PurchaseOrderLineRow.document_id == PurchaseOrderRow.id, _visible_lines(scope)
+                PurchaseOrderLineRow.document_id == PurchaseOrderRow.id, visible_lines(scope)
             )
         )
     return query
 
 
+UNACKNOWLEDGED = "unacknowledged"
+
+
+@dataclass(frozen=True)
+class OrderFilters:
+    """Filters of the purchase-order list: order date range (inclusive) and status.
+
+    ``status`` is the latest acknowledgment's (accepted, accepted_with_changes, rejected) or
+    ``unacknowledged`` when the supplier has not answered the order yet.
+    """
+
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    status: str | None = None
+
+
+def acknowledgment_status() -> Any:
+    """The status of the latest acknowledgment of each PO row (NULL: none), as a subquery."""
+    ack = PurchaseOrderAcknowledgmentRow
+    return (
+        select(ack.status)
+        .where(
+            ack.po_number == PurchaseOrderRow.po_number,
+            or_(
+                PurchaseOrderRow.supplier_id.is_(None),
+                ack.supplier_id == PurchaseOrderRow.supplier_id,
+            ),
+        )
+        .order_by(ack.id.desc())
+        .limit(1)
+        .correlate(PurchaseOrderRow)
+        .scalar_subquery()
+    )
+
+
+def _filtered(query: Select[PurchaseOrderRow], filters: OrderFilters) -> Select[PurchaseOrderRow]:
+    if filters.date_from is not None:
+        query = query.where(PurchaseOrderRow.order_date >= filters.date_from)
+    if filters.date_to is not None:
+        query = query.where(PurchaseOrderRow.order_date <= filters.date_to)
+    if filters.status == UNACKNOWLEDGED:
+        query = query.where(acknowledgment_status().is_(None))
+    elif filters.status is not None:
+        query = query.where(acknowledgment_status() == filters.status)
+    return query
+
+
 def list_purchase_orders(
-    session: Session, scope: Scope, *, after_id: int = 0, limit: int = 50
+    session: Session,
+    scope: Scope,
+    *,
+    after_id: int = 0,
+    limit: int = 50,
+    filters: OrderFilters | None = None,
 ) -> tuple[list[PurchaseOrder], int]:
     """Purchase orders in scope by id after a cursor, and the last id (the next cursor).
 
     Lines outside the scope's segments are left out of each order. Two queries in all: the
     orders, then their visible lines.
     """
-    query = (
-        _scoped_orders(scope)
-        .where(PurchaseOrderRow.id > after_id)
-        .order_by(PurchaseOrderRow.id)
-        .limit(limit)
-    )
+    query = _filtered(scoped_orders(scope), filters or OrderFilters())
+    query = query.where(PurchaseOrderRow.id > after_id).order_by(PurchaseOrderRow.id).limit(limit)
     rows = session.scalars(query.options(_visible_lines_loader(scope))).all()
     orders = [_as_order(row) for row in rows]
     return orders, (rows[-1].id if rows else after_id)
@@ -67,7 +120,7 @@ def list_purchase_orders(
 def get_purchase_order(session: Session, scope: Scope, po_number: str) -> PurchaseOrder | None:
     """One purchase order in scope by number (the newest if re-sent), else None."""
     query = (
-        _scoped_orders(scope)
+        scoped_orders(scope)
         .where(PurchaseOrderRow.po_number == po_number)
         .order_by(PurchaseOrderRow.id.desc())
         .limit(1)
@@ -80,7 +133,7 @@ def get_purchase_order(session: Session, scope: Scope, po_number: str) -> Purcha
 def _visible_lines_loader(scope: Scope) -> Any:
     if scope.segments is None:
         return selectinload(PurchaseOrderRow.lines)
-    return selectinload(PurchaseOrderRow.lines.and_(_visible_lines(scope)))
+    return selectinload(PurchaseOrderRow.lines.and_(visible_lines(scope)))
 
 
 def _as_order(row: PurchaseOrderRow) -> PurchaseOrder:

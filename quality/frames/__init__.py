@@ -38,6 +38,7 @@ class DocumentFrames:
 
     documents: pd.DataFrame
     po_lines: pd.DataFrame
+    ack_lines: pd.DataFrame
     asn_lines: pd.DataFrame
     receipt_lines: pd.DataFrame
     inventory_lines: pd.DataFrame

@@ -20,6 +20,7 @@ from gateway.model import (
     PartyRole,
     PlanningSchedule,
     PurchaseOrder,
+    PurchaseOrderAcknowledgment,
     Purpose,
     Receipt,
     ShipNotice,
@@ -45,6 +46,7 @@ AMENDING = frozenset({Purpose.CHANGE.value, Purpose.REPLACE.value, Purpose.CANCE
 
 KEY_FIELDS = {
     "purchase_order": "po_number",
+    "po_acknowledgment": "po_number",
     "ship_notice": "shipment_id",
     "receipt": "receipt_id",
     "inventory_position": "report_id",
@@ -60,6 +62,8 @@ def document_key(doc: BaseModel) -> str:
 
 
 def _doc_date(doc: BaseModel) -> dt.date | None:
+    if isinstance(doc, PurchaseOrderAcknowledgment):  # its order_date is the PO's
+        return doc.acknowledgment_date
     for attribute in ("order_date", "ship_date", "received_date", "as_of", "issued_date"):
         value = getattr(doc, attribute, None)
         if value is not None:
@@ -131,6 +135,23 @@ def _po_rows(index: int, doc: PurchaseOrder) -> list[Row]:
     ]  # fmt: skip
 
 
+def _ack_rows(index: int, doc: PurchaseOrderAcknowledgment) -> list[Row]:
+    if not doc.lines:  # an answer without detail (BAK02 AK / RJ) answers every line alike
+        whole = "rejected" if doc.status.value == "rejected" else "accepted"
+        return [(index, doc.po_number, doc.status.value, doc.acknowledgment_date, None, whole,
+                 None, None, None, None, None)]  # fmt: skip
+    return [
+        (index, doc.po_number, doc.status.value, doc.acknowledgment_date, line.line_number,
+         line.status.value, line.buyer_item, _float(line.quantity), line.uom,
+         _float(line.unit_price), line.scheduled_date)
+        for line in doc.lines
+    ]  # fmt: skip
+
+
+def _float(value: Any) -> float | None:
+    return None if value is None else float(value)
+
+
 def _asn_rows(index: int, doc: ShipNotice) -> list[Row]:
     return [
         (index, doc.shipment_id, doc.ship_date, doc.expected_delivery, line.po_number,
@@ -181,6 +202,10 @@ LINE_FRAMES: dict[str, tuple[tuple[type[BaseModel], ...], Any, list[str], list[s
     "po_lines": ((PurchaseOrder,), _po_rows, [
         "doc_index", "po_number", "line_number", "buyer_item", "vendor_item", "upc",
         "quantity", "uom", "unit_price", "requested_date"], ["requested_date"]),
+    "ack_lines": ((PurchaseOrderAcknowledgment,), _ack_rows, [
+        "doc_index", "po_number", "ack_status", "acknowledgment_date", "line_number",
+        "status", "buyer_item", "quantity", "uom", "unit_price", "scheduled_date"],
+        ["acknowledgment_date", "scheduled_date"]),
     "asn_lines": ((ShipNotice,), _asn_rows, [
         "doc_index", "shipment_id", "ship_date", "expected_delivery", "po_number",
         "line_number", "buyer_item", "vendor_item", "upc", "quantity", "uom"],

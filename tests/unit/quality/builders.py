@@ -10,6 +10,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from gateway.model import (
+    AcknowledgmentType,
     CapacityCommit,
     Channel,
     CommitLine,
@@ -23,12 +24,15 @@ from gateway.model import (
     Item,
     ItemSource,
     LifecycleStage,
+    LineItemStatus,
     Location,
     PlanningPolicy,
     PlanningSchedule,
     PlanningScheduleLine,
     Provenance,
     PurchaseOrder,
+    PurchaseOrderAcknowledgment,
+    PurchaseOrderAcknowledgmentLine,
     PurchaseOrderLine,
     Purpose,
     Receipt,
@@ -122,6 +126,43 @@ def po(
             for n, i, q in lines
         ],
         provenance=Provenance(channel=Channel.ERP, partner_id="ERP"),
+    )
+
+
+AckLine = tuple[str, str, float | None, float | None, dt.date | None]
+"""line number, status, acknowledged quantity, unit price, scheduled date"""
+
+
+def ack(
+    number: str = "PO1",
+    lines: Sequence[AckLine] = (("1", "accepted", None, None, None),),
+    *,
+    status: str = "accepted",
+    supplier: str = "SUP1",
+    purpose: Purpose = Purpose.ORIGINAL,
+    uom: str | None = None,
+) -> PurchaseOrderAcknowledgment:
+    def decimal(value: float | None) -> Decimal | None:
+        return None if value is None else Decimal(str(value))
+
+    return PurchaseOrderAcknowledgment(
+        po_number=number,
+        purpose=purpose,
+        status=AcknowledgmentType(status),
+        acknowledgment_date=DAY - dt.timedelta(days=12),
+        supplier_id=supplier,
+        lines=[
+            PurchaseOrderAcknowledgmentLine(
+                line_number=n,
+                status=LineItemStatus(s),
+                quantity=decimal(q),
+                uom=uom,
+                unit_price=decimal(p),
+                scheduled_date=d,
+            )
+            for n, s, q, p, d in lines
+        ],
+        provenance=Provenance(channel=Channel.API, partner_id=supplier),
     )
 
 

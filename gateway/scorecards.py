@@ -1,0 +1,105 @@
+"""Supplier scorecards computed on request from the store, with planning_core's scorecard.
+
+The response shape (``ScorecardPeriod``) is the one stored scorecards will fill as well, so
+clients do not change when scorecards are precomputed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from typing import Any, Literal
+
+import pandas as pd
+from pydantic import BaseModel, Field
+from sqlalchemy.orm import Session
+
+from access import Scope
+from gateway.store.scorecard_inputs import scorecard_inputs
+from planning_core.scorecard import METRICS, ScorecardConfig, build_scorecards
+
+__all__ = ["Scorecard", "ScorecardPeriod", "compute_scorecard"]
+
+Frequency = Literal["W", "M", "Q"]
+
+
+class ScorecardPeriod(BaseModel):
+    """One supplier's performance in one segment and period (shares in [0, 1])."""
+
+    supplier_id: str
+    segment_id: str
+    period: dt.date = Field(description="First day of the period.")
+    lines: int = Field(description="PO lines requested in the period.")
+    on_time: float | None = None
+    in_full: float | None = None
+    otif: float | None = None
+    fill_rate: float | None = None
+    lead_time_adherence: float | None = None
+    asn_accuracy: float | None = None
+    quality: float | None = None
+    commit_reliability: float | None = None
+    delay_mean_days: float | None = None
+    score: float | None = None
+    tier: str | None = None
+    rank: int | None = Field(None, description="Among the segment's suppliers; null for "
+                             "suppliers, who see no peers.")  # fmt: skip
+    peer_count: int | None = None
+    otif_trend: float | None = Field(None, description="OTIF change from the period before.")
+
+
+class Scorecard(BaseModel):
+    """Scorecard periods, newest first, and how they were obtained."""
+
+    freq: Frequency
+    source: Literal["computed", "stored"] = "computed"
+    periods: list[ScorecardPeriod]
+
+
+def compute_scorecard(
+    session: Session,
+    scope: Scope,
+    *,
+    supplier_id: str | None = None,
+    freq: Frequency = "M",
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+) -> Scorecard:
+    """Scorecards of the suppliers in scope over the PO lines requested in the window."""
+    inputs = scorecard_inputs(
+        session, scope, supplier_id=supplier_id, date_from=date_from, date_to=date_to
+    )
+    periods: list[ScorecardPeriod] = []
+    if not inputs.po_lines.empty:
+        card = build_scorecards(
+            inputs.po_lines, inputs.asn_lines, inputs.receipts, None, ScorecardConfig(freq=freq)
+        )
+        periods = [_period(row, peers=scope.supplier_id is None) for row in _records(card)]
+    periods.sort(key=lambda p: (p.period, p.supplier_id, p.segment_id), reverse=True)
+    return Scorecard(freq=freq, periods=periods)
+
+
+def _records(card: pd.DataFrame) -> list[dict[str, Any]]:
+    return card.to_dict("records")  # type: ignore[return-value]
+
+
+def _period(row: dict[str, Any], *, peers: bool) -> ScorecardPeriod:
+    metrics = {name: _number(row.get(name)) for name in (*METRICS, "delay_mean_days", "score",
+                                                        "otif_trend")}  # fmt: skip
+    rank, count = _number(row.get("rank")), _number(row.get("peer_count"))
+    return ScorecardPeriod(
+        supplier_id=str(row["supplier_id"]),
+        segment_id=str(row["segment_id"]),
+        period=pd.Timestamp(row["period"]).date(),
+        lines=int(row["lines"]),
+        tier=str(row["tier"]) if row.get("tier") is not None else None,
+        rank=int(rank) if peers and rank is not None else None,
+        peer_count=int(count) if peers and count is not None else None,
+        **metrics,
+    )
+
+
+def _number(value: Any) -> float | None:
+    if value is None:
+        return None
+    number = float(value)
+    return None if math.isnan(number) else round(number, 6)
