@@ -6,13 +6,14 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, PlainTextResponse
+from starlette.concurrency import run_in_threadpool
 
 from access import Forbidden, NotVisible
 from gateway.app.auth import CurrentCaller
 from gateway.app.deps import AppSettings, Sessions
-from gateway.app.inbound import authorize_documents, partner_of, read_body, refused
+from gateway.app.inbound import authorize_documents, partner_of, read_body, refused, writes_of
 from gateway.store import queries
-from gateway.x12_inbound import acknowledgments, receive_x12
+from gateway.x12_inbound import Receipt, acknowledgments, receive_x12
 
 router = APIRouter(prefix="/api/v1", tags=["x12"])
 X12_MEDIA = "application/edi-x12"
@@ -35,12 +36,18 @@ async def submit_x12(
     if "write" not in caller.key_scopes:
         raise Forbidden("this API key is limited to read", "access.key_scope")
     body = await read_body(request, settings.max_body_bytes)
-    receipt = receive_x12(
-        sessions,
-        body,
-        partner_id=partner_of(caller),
-        authorize=lambda documents: authorize_documents(caller, documents),
-    )
+
+    def ingest() -> Receipt:
+        # Off the event loop, like the JSON writes: the commits wait for the disk.
+        with writes_of(request):
+            return receive_x12(
+                sessions,
+                body,
+                partner_id=partner_of(caller),
+                authorize=lambda documents: authorize_documents(caller, documents),
+            )
+
+    receipt = await run_in_threadpool(ingest)
     message_id = receipt.stored.message_id
     request.state.message_id = message_id  # for the access log
     error = receipt.outcome.error if receipt.outcome else None
