@@ -23,6 +23,7 @@ from typing import Any, TypeGuard, TypeVar, cast
 
 from pydantic import BaseModel
 
+from adapters.edi.amounts import AMOUNTS, QUANTITIES, fits_amount
 from gateway.model import (
     Envelope,
     ForecastBucket,
@@ -46,6 +47,7 @@ __all__ = ["FIELD_KINDS", "build", "fast_model"]
 M = TypeVar("M", bound=BaseModel)
 
 _set = object.__setattr__
+_NOT_KNOWN = object()
 _date = dt.date
 
 
@@ -75,13 +77,9 @@ def _currency(value: object) -> bool:
     return value is None or (_plain(value) and len(value) == 3)
 
 
-def _amount(value: object) -> bool:
-    # Amount: max_digits=18, decimal_places=6. Sufficient: at most 6 places and at most 12
-    # whole digits (then there are at most 18 digits in all); finite (no NaN, no Infinity).
-    if type(value) is not Decimal:
-        return False
-    _sign, digits, exponent = value.as_tuple()
-    return type(exponent) is int and exponent >= -6 and len(digits) + exponent <= 12
+def _amount(value: object) -> bool:  # Amount: max_digits=18, decimal_places=6
+    known = AMOUNTS.get(id(value), _NOT_KNOWN) is value  # see amounts.py
+    return known or (type(value) is Decimal and fits_amount(value))
 
 
 def _opt_amount(value: object) -> bool:
@@ -89,7 +87,8 @@ def _opt_amount(value: object) -> bool:
 
 
 def _quantity(value: object) -> bool:  # Quantity: an Amount >= 0
-    return _amount(value) and value >= 0  # type: ignore[operator]
+    known = QUANTITIES.get(id(value), _NOT_KNOWN) is value
+    return known or (_amount(value) and value >= 0)  # type: ignore[operator]
 
 
 def _opt_quantity(value: object) -> bool:
@@ -257,9 +256,9 @@ _INLINE: dict[Check, str] = {
     _code: "(type(v) is str and v.strip() == v and 0 < len(v) <= 80)",
     _uom: "(type(v) is str and v.strip() == v and 0 < len(v) <= 8 and v.isascii()"
     " and v.upper() == v)",
-    _opt_amount: "(v is None or amount(v))",
-    _quantity: "(amount(v) and v >= 0)",
-    _opt_quantity: "(v is None or (amount(v) and v >= 0))",
+    _opt_amount: "(v is None or amounts(id(v), MISSING) is v or amount(v))",
+    _quantity: "(quantities(id(v), MISSING) is v or (amount(v) and v >= 0))",
+    _opt_quantity: "(v is None or quantities(id(v), MISSING) is v or (amount(v) and v >= 0))",
 }
 _MISSING = object()
 _Builder = Callable[[Mapping[str, Any]], Any]
@@ -279,6 +278,8 @@ def _compile(cls: type[BaseModel]) -> _Builder:
         "after": _AFTER.get(cls),
         "nested_list": _nested_list,
         "amount": _amount,
+        "amounts": AMOUNTS.get,
+        "quantities": QUANTITIES.get,
     }
     out = ["def make(data):", "    get = data.get", "    given = 0"]
     names = []

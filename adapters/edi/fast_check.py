@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import cast
 
 from adapters.edi.elements import CONTROL, check_element, date_ok, time_ok
-from adapters.edi.guide import ElementSpec, SegmentSpec
+from adapters.edi.guide import ElementSpec, SegmentSpec, SyntaxRule
 
 __all__ = ["FastCheck", "fast_check", "looks_valid"]
 
@@ -43,38 +43,17 @@ def _compile(spec: SegmentSpec) -> FastCheck:
         "date_ok": date_ok,
         "time_ok": time_ok,
     }
-    # the syntax notes, in a function of their own: the element checks return through it
-    # as soon as the segment has no more elements
-    syntax = ["def syntax(f, n):"]
-    for rule in spec.syntax:
-        has = [f"(n >= {p} and f[{p}] != '')" for p in rule.positions]
-        kind = rule.kind
-        if kind == "P":
-            broken = f"any(({', '.join(has)},)) and not all(({', '.join(has)},))"
-            if len(has) == 2:
-                broken = f"{has[0]} != {has[1]}"
-        elif kind == "C":
-            broken = f"{has[0]} and not ({' and '.join(has[1:])})"
-        elif kind == "L":
-            broken = f"{has[0]} and not ({' or '.join(has[1:])})"
-        elif kind == "R":
-            broken = f"not ({' or '.join(has)})"
-        elif kind == "E":
-            broken = f"sum(({', '.join(has)},)) > 1"
-        else:
-            continue  # element_errors knows no other kind
-        syntax.append(f"    if {broken}:")
-        syntax.append("        return False")
-    syntax.append("    return True")
-    end = "syntax(f, n)" if len(syntax) > 2 else "True"
-    out = [*syntax, "def fast(f, rep):", "    n = len(f) - 1"]
+    out = ["def fast(f, rep):", "    n = len(f) - 1"]
     out.append(f"    if n > {len(spec.elements)} or n < {spec.last_required}:")
     out.append("        return False")
+    # Where the checks return early, the number of elements is known exactly (n == i - 1,
+    # and at the end n == len(elements)), so each return point gets the syntax notes
+    # specialised for it: notes on absent elements drop out or become single tests.
     for i, es in enumerate(spec.elements, 1):
         env[f"e{i}"] = es
         if i > spec.last_required:
             out.append(f"    if n < {i}:")
-            out.append(f"        return {end}")
+            out += _syntax_return(spec.syntax, i - 1, "        ")
         out.append(f"    v = f[{i}]")
         test = _value_test(es, i, env)
         if es.usage == "R":
@@ -82,11 +61,55 @@ def _compile(spec: SegmentSpec) -> FastCheck:
         else:
             out.append(f"    if v and not ({test}):")
         out.append("        return False")
-    out.append(f"    return {end}")
+    out += _syntax_return(spec.syntax, len(spec.elements), "    ")
     exec("\n".join(out), env)  # the source is built above from the spec's numbers
     fast = cast("FastCheck", env["fast"])
     object.__setattr__(spec, "fast_check", fast)
     return fast
+
+
+def _syntax_return(rules: tuple[SyntaxRule, ...], n: int, indent: str) -> list[str]:
+    """Lines that return whether the syntax notes hold for a segment of exactly ``n``
+    elements (element p is present when ``p <= n`` and ``f[p]`` is not empty)."""
+    tests: list[str] = []
+    for rule in rules:
+        test = _broken(rule.kind, [p for p in rule.positions if p <= n], rule.positions, n)
+        if test == "True":
+            return [f"{indent}return False"]
+        if test:
+            tests.append(test)
+    lines = [f"{indent}if {test}:\n{indent}    return False" for test in tests]
+    return [*lines, f"{indent}return True"]
+
+
+def _broken(kind: str, present: list[int], positions: tuple[int, ...], n: int) -> str:
+    """A test over ``f`` that is true when a note is broken: "" never, "True" always
+    (``present``: the note's positions that can hold a value, p <= n)."""
+    has = [f"f[{p}]" for p in present]  # a value is present when its text is not empty
+    if kind == "P":  # paired: all or none
+        if not present:
+            return ""
+        if len(present) < len(positions):
+            return " or ".join(has)
+        return f"({' or '.join(has)}) and not ({' and '.join(has)})"
+    if kind == "R":  # at least one
+        return f"not ({' or '.join(has)})" if present else "True"
+    first = positions[0]
+    if kind in "CL":  # if the first, then all others (C) / at least one other (L)
+        if first > n:
+            return ""
+        others = [f"f[{p}]" for p in present if p != first]
+        if kind == "C" and len(others) < len(positions) - 1:
+            return f"f[{first}]"
+        if not others:
+            return f"f[{first}]"
+        joined = " and ".join(others) if kind == "C" else " or ".join(others)
+        return f"f[{first}] and not ({joined})"
+    if kind == "E":  # at most one
+        if len(present) == 2:
+            return f"{has[0]} and {has[1]}"
+        return f"sum(1 for v in ({', '.join(has)},) if v) > 1" if len(present) > 2 else ""
+    return ""  # element_errors knows no other kind
 
 
 def _value_test(es: ElementSpec, i: int, env: dict[str, object]) -> str:
