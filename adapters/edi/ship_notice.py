@@ -62,11 +62,14 @@ def _levels(segments: Sequence[Segment]) -> tuple[list[tuple[int, Segment]], lis
             else:
                 header.append((position, seg))
             continue
-        hl_id, parent = seg.get(1), seg.get(2)
+        fields = seg.fields
+        if len(fields) < 4:
+            fields = fields + [""] * (4 - len(fields))
+        hl_id, parent = fields[1], fields[2]
         if hl_id in seen or (parent and parent not in seen):
             _bad_hl(hl_id, parent, position, seen)
         seen.add(hl_id)
-        level = _Level(hl_id, parent, seg.get(3), position)
+        level = _Level(hl_id, parent, fields[3], position)
         levels.append(level)
     return header, levels
 
@@ -170,8 +173,17 @@ def _line(
 ) -> tuple[ShipNoticeLine, ProductIds]:
     """The canonical line of an item level, and the product ids of its LIN (``inherit``
     keeps what items take from their ancestors, by parent HL)."""
-    lin = level.first("LIN")
-    sn1 = level.first("SN1")
+    lin: Segment | None = None
+    sn1: Segment | None = None
+    man: Segment | None = None
+    for _, seg in level.segments:  # the first LIN, SN1 and MAN*GM of the item, in one pass
+        sid = seg.fields[0]
+        if sid == "LIN":
+            lin = lin or seg
+        elif sid == "SN1":
+            sn1 = sn1 or seg
+        elif sid == "MAN" and man is None and seg.get(1) == "GM":
+            man = seg
     if sn1 is None:
         raise MappingError(
             "sn1",
@@ -182,10 +194,10 @@ def _line(
     if inherited is None:
         inherited = inherit[level.parent] = _inherited(level, by_id)
     prf, pack_man = inherited
-    man = level.first("MAN", "GM") or pack_man
-    for seg in (lin, sn1, prf, man):
-        if seg is not None:
-            used.add(id(seg))
+    man = man or pack_man
+    for found in (lin, sn1, prf, man):
+        if found is not None:
+            used.add(id(found))
     ids = product_ids(lin, 2) if lin else ProductIds()
     line = build(
         ShipNoticeLine,
