@@ -281,7 +281,7 @@ def _compile(cls: type[BaseModel]) -> _Builder:
         "amounts": AMOUNTS.get,
         "quantities": QUANTITIES.get,
     }
-    out = ["def make(data):", "    get = data.get", "    given = 0"]
+    out = ["def make(data):", "    get = data.get", "    missing = 0"]
     names = []
     for k, (name, info) in enumerate(cls.model_fields.items()):
         kind = kinds[name]
@@ -296,8 +296,8 @@ def _compile(cls: type[BaseModel]) -> _Builder:
         else:
             env[f"d{k}"] = info.default
             out.append(f"        v{k} = d{k}")
+        out.append("        missing += 1")
         out.append("    else:")
-        out.append("        given += 1")
         if isinstance(kind, tuple):
             env[f"n{k}"] = kind[1]
             out.append(f"        v = nested_list(v, n{k})")
@@ -310,7 +310,7 @@ def _compile(cls: type[BaseModel]) -> _Builder:
             out.append(f"        if not {test}:")
         out.append("            return None")
         out.append(f"        v{k} = v")
-    out.append("    if given != len(data):")
+    out.append(f"    if {len(cls.model_fields)} - missing != len(data):")
     out.append("        return None  # extra='forbid': an unknown key is pydantic's to report")
     out.append(f"    values = {{{', '.join(names)}}}")
     if env["after"] is not None:
