@@ -46,7 +46,6 @@ __all__ = ["FIELD_KINDS", "build", "fast_model"]
 
 M = TypeVar("M", bound=BaseModel)
 
-_set = object.__setattr__
 _NOT_KNOWN = object()
 _date = dt.date
 
@@ -261,6 +260,14 @@ _INLINE: dict[Check, str] = {
     _opt_quantity: "(v is None or quantities(id(v), MISSING) is v or (amount(v) and v >= 0))",
 }
 _MISSING = object()
+# BaseModel's four slots, set through their descriptors as ``model_construct`` sets them
+# with object.__setattr__ (the descriptor's own setter skips the lookup by name)
+_SLOT_SETTERS = {
+    "set_dict": BaseModel.__dict__["__dict__"].__set__,
+    "set_fields_set": BaseModel.__dict__["__pydantic_fields_set__"].__set__,
+    "set_extra": BaseModel.__dict__["__pydantic_extra__"].__set__,
+    "set_private": BaseModel.__dict__["__pydantic_private__"].__set__,
+}
 _Builder = Callable[[Mapping[str, Any]], Any]
 _BUILDERS: dict[type[BaseModel], _Builder] = {}
 
@@ -274,7 +281,7 @@ def _compile(cls: type[BaseModel]) -> _Builder:
         "date": _date,
         "new": cls.__new__,
         "cls": cls,
-        "setattr": _set,
+        **_SLOT_SETTERS,
         "after": _AFTER.get(cls),
         "nested_list": _nested_list,
         "amount": _amount,
@@ -317,10 +324,10 @@ def _compile(cls: type[BaseModel]) -> _Builder:
         out.append("    if not after(values):")
         out.append("        return None")
     out.append("    model = new(cls)")
-    out.append("    setattr(model, '__dict__', values)")
-    out.append("    setattr(model, '__pydantic_fields_set__', set(data))")
-    out.append("    setattr(model, '__pydantic_extra__', None)")
-    out.append("    setattr(model, '__pydantic_private__', None)")
+    out.append("    set_dict(model, values)")
+    out.append("    set_fields_set(model, set(data))")
+    out.append("    set_extra(model, None)")
+    out.append("    set_private(model, None)")
     out.append("    return model")
     exec("\n".join(out), env)  # the source is built above from the model's fields
     make = cast("_Builder", env["make"])
