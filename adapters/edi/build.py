@@ -23,6 +23,7 @@ from typing import Any, TypeGuard, TypeVar, cast
 
 from pydantic import BaseModel
 
+from adapters.edi.amounts import AMOUNTS, QUANTITIES, fits_amount
 from gateway.model import (
     Envelope,
     ForecastBucket,
@@ -45,7 +46,7 @@ __all__ = ["FIELD_KINDS", "build", "fast_model"]
 
 M = TypeVar("M", bound=BaseModel)
 
-_set = object.__setattr__
+_NOT_KNOWN = object()
 _date = dt.date
 
 
@@ -75,13 +76,9 @@ def _currency(value: object) -> bool:
     return value is None or (_plain(value) and len(value) == 3)
 
 
-def _amount(value: object) -> bool:
-    # Amount: max_digits=18, decimal_places=6. Sufficient: at most 6 places and at most 12
-    # whole digits (then there are at most 18 digits in all); finite (no NaN, no Infinity).
-    if type(value) is not Decimal:
-        return False
-    _sign, digits, exponent = value.as_tuple()
-    return type(exponent) is int and exponent >= -6 and len(digits) + exponent <= 12
+def _amount(value: object) -> bool:  # Amount: max_digits=18, decimal_places=6
+    known = AMOUNTS.get(id(value), _NOT_KNOWN) is value  # see amounts.py
+    return known or (type(value) is Decimal and fits_amount(value))
 
 
 def _opt_amount(value: object) -> bool:
@@ -89,7 +86,8 @@ def _opt_amount(value: object) -> bool:
 
 
 def _quantity(value: object) -> bool:  # Quantity: an Amount >= 0
-    return _amount(value) and value >= 0  # type: ignore[operator]
+    known = QUANTITIES.get(id(value), _NOT_KNOWN) is value
+    return known or (_amount(value) and value >= 0)  # type: ignore[operator]
 
 
 def _opt_quantity(value: object) -> bool:
@@ -257,11 +255,19 @@ _INLINE: dict[Check, str] = {
     _code: "(type(v) is str and v.strip() == v and 0 < len(v) <= 80)",
     _uom: "(type(v) is str and v.strip() == v and 0 < len(v) <= 8 and v.isascii()"
     " and v.upper() == v)",
-    _opt_amount: "(v is None or amount(v))",
-    _quantity: "(amount(v) and v >= 0)",
-    _opt_quantity: "(v is None or (amount(v) and v >= 0))",
+    _opt_amount: "(v is None or amounts(id(v), MISSING) is v or amount(v))",
+    _quantity: "(quantities(id(v), MISSING) is v or (amount(v) and v >= 0))",
+    _opt_quantity: "(v is None or quantities(id(v), MISSING) is v or (amount(v) and v >= 0))",
 }
 _MISSING = object()
+# BaseModel's four slots, set through their descriptors as ``model_construct`` sets them
+# with object.__setattr__ (the descriptor's own setter skips the lookup by name)
+_SLOT_SETTERS = {
+    "set_dict": BaseModel.__dict__["__dict__"].__set__,
+    "set_fields_set": BaseModel.__dict__["__pydantic_fields_set__"].__set__,
+    "set_extra": BaseModel.__dict__["__pydantic_extra__"].__set__,
+    "set_private": BaseModel.__dict__["__pydantic_private__"].__set__,
+}
 _Builder = Callable[[Mapping[str, Any]], Any]
 _BUILDERS: dict[type[BaseModel], _Builder] = {}
 
@@ -275,12 +281,14 @@ def _compile(cls: type[BaseModel]) -> _Builder:
         "date": _date,
         "new": cls.__new__,
         "cls": cls,
-        "setattr": _set,
+        **_SLOT_SETTERS,
         "after": _AFTER.get(cls),
         "nested_list": _nested_list,
         "amount": _amount,
+        "amounts": AMOUNTS.get,
+        "quantities": QUANTITIES.get,
     }
-    out = ["def make(data):", "    get = data.get", "    given = 0"]
+    out = ["def make(data):", "    get = data.get", "    missing = 0"]
     names = []
     for k, (name, info) in enumerate(cls.model_fields.items()):
         kind = kinds[name]
@@ -295,8 +303,8 @@ def _compile(cls: type[BaseModel]) -> _Builder:
         else:
             env[f"d{k}"] = info.default
             out.append(f"        v{k} = d{k}")
+        out.append("        missing += 1")
         out.append("    else:")
-        out.append("        given += 1")
         if isinstance(kind, tuple):
             env[f"n{k}"] = kind[1]
             out.append(f"        v = nested_list(v, n{k})")
@@ -309,17 +317,17 @@ def _compile(cls: type[BaseModel]) -> _Builder:
             out.append(f"        if not {test}:")
         out.append("            return None")
         out.append(f"        v{k} = v")
-    out.append("    if given != len(data):")
+    out.append(f"    if {len(cls.model_fields)} - missing != len(data):")
     out.append("        return None  # extra='forbid': an unknown key is pydantic's to report")
     out.append(f"    values = {{{', '.join(names)}}}")
     if env["after"] is not None:
         out.append("    if not after(values):")
         out.append("        return None")
     out.append("    model = new(cls)")
-    out.append("    setattr(model, '__dict__', values)")
-    out.append("    setattr(model, '__pydantic_fields_set__', set(data))")
-    out.append("    setattr(model, '__pydantic_extra__', None)")
-    out.append("    setattr(model, '__pydantic_private__', None)")
+    out.append("    set_dict(model, values)")
+    out.append("    set_fields_set(model, set(data))")
+    out.append("    set_extra(model, None)")
+    out.append("    set_private(model, None)")
     out.append("    return model")
     exec("\n".join(out), env)  # the source is built above from the model's fields
     make = cast("_Builder", env["make"])

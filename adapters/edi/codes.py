@@ -8,9 +8,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from functools import lru_cache
 
+from adapters.edi.amounts import decimal_of
 from adapters.edi.build import build
 from adapters.edi.envelope import parse_date
 from adapters.edi.lexer import Segment
@@ -81,12 +82,8 @@ def format_date(value: dt.date) -> str:
 
 
 def decimal_or_none(value: str) -> Decimal | None:
-    if not value:
-        return None
-    try:
-        return Decimal(value)
-    except InvalidOperation:
-        return None
+    # one Decimal per distinct text, checked once as an amount (see amounts.py)
+    return decimal_of(value)
 
 
 def format_decimal(value: Decimal) -> str:
@@ -118,17 +115,27 @@ def product_ids(seg: Segment, first: int) -> ProductIds:
                 found[qualifier] = value
     if not found:
         return ProductIds()
+    get = found.get
+    # the first qualifier present of each preference list (values are never empty)
+    buyer = get("BP") or get("IN") or get("CB")
+    vendor = get("VP") or get("VN")
+    upc = get("UP")
+    lot = get("LT")
+    picked = (buyer is not None) + (vendor is not None) + (upc is not None) + (lot is not None)
+    if picked == len(found):
+        return ProductIds(buyer, vendor, upc, lot, {})
+    return ProductIds(buyer, vendor, upc, lot, _others(found))
+
+
+def _others(found: dict[str, str]) -> dict[str, str]:
+    """The pairs of ``found`` that no canonical field took, in their order."""
     others = dict(found)
-    picked: list[str | None] = []
     for qualifiers in _PICK_ORDER:
-        pick: str | None = None
         for qualifier in qualifiers:
-            if qualifier in found:
-                pick = found[qualifier]
+            if qualifier in others:
                 del others[qualifier]
                 break
-        picked.append(pick)
-    return ProductIds(picked[0], picked[1], picked[2], picked[3], others)
+    return others
 
 
 _PICK_ORDER = (BUYER_ITEM, VENDOR_ITEM, UPC, LOT)

@@ -12,8 +12,12 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from lxml import etree
+
+if TYPE_CHECKING:
+    from adapters.edi.walk import Machine
 
 __all__ = [
     "GUIDE_DIR",
@@ -123,6 +127,8 @@ class Guide:
     root: LoopSpec
     segment_ids: frozenset[str]
     source: str = ""
+    # the validator's state machine for this guide (made on first use, see walk.py)
+    machine: Machine | None = field(default=None, init=False, compare=False, repr=False)
 
 
 def base_version(gs08: str) -> str:

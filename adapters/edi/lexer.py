@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from itertools import chain
 from typing import BinaryIO
 
 from adapters.edi.errors import Location, ReadError
@@ -177,10 +178,11 @@ def iter_segments(
     the next ISA that is not whitespace comes out as a segment with the id ``""`` so that the
     envelope stage can report it.
     """
-    return _lex(_text_chunks(source, chunk_size))
+    # the lexer hands over a list of segments per buffer; chaining them is done in C
+    return chain.from_iterable(_lex(_text_chunks(source, chunk_size)))
 
 
-def _lex(chunks: Iterable[str]) -> Iterator[Segment]:
+def _lex(chunks: Iterable[str]) -> Iterator[list[Segment]]:
     chunk_iter = iter(chunks)
     buf = ""
     eof = False
@@ -205,7 +207,7 @@ def _lex(chunks: Iterable[str]) -> Iterator[Segment]:
                         "024", "input does not start with an ISA segment", Location(value=junk[:40])
                     )
                 index += 1
-                yield Segment(["", junk.strip()[:80]], index)
+                yield [Segment(["", junk.strip()[:80]], index)]
                 if isa_at < 0:
                     buf = ""
                     if eof:
@@ -219,11 +221,11 @@ def _lex(chunks: Iterable[str]) -> Iterator[Segment]:
                     raise
                 # a broken header after good interchanges: report it, look for the next ISA
                 index += 1
-                yield Segment(["", buf[start : start + 80]], index)
+                yield [Segment(["", buf[start : start + 80]], index)]
                 buf = buf[start + 3 :]
                 continue
             index += 1
-            yield Segment(fields, index, delimiters, fixed)
+            yield [Segment(fields, index, delimiters, fixed)]
             buf = buf[start + used :]
             continue
         terminator = delimiters.segment
@@ -238,15 +240,16 @@ def _lex(chunks: Iterable[str]) -> Iterator[Segment]:
             # breaks can go at once, and no segment in it can change the delimiters
             pieces = text.split(terminator)
             tail = pieces.pop()
-            for piece in pieces:
-                if piece:  # an empty segment (e.g. a doubled terminator) is not data
-                    index += 1
-                    yield Segment(piece.split(element), index)
+            if "" in pieces:  # an empty segment (e.g. a doubled terminator) is not data
+                pieces = [piece for piece in pieces if piece]
+            first = index + 1
+            index += len(pieces)
+            yield list(map(Segment, [p.split(element) for p in pieces], range(first, index + 1)))
             if eof:
                 tail = tail.strip()
                 if tail:
                     index += 1  # the last segment lacks its terminator: keep it
-                    yield Segment(tail.split(element), index)
+                    yield [Segment(tail.split(element), index)]
                 return
             more = next(chunk_iter, None)
             if more is None:
@@ -273,7 +276,7 @@ def _lex(chunks: Iterable[str]) -> Iterator[Segment]:
                 delimiters = None
                 break
             index += 1
-            yield Segment(fields, index)
+            yield [Segment(fields, index)]
             if fields[0] == "IEA":
                 buf = terminator.join([*pieces[k + 1 :], tail])
                 delimiters = None
@@ -283,7 +286,7 @@ def _lex(chunks: Iterable[str]) -> Iterator[Segment]:
                 tail = _drop_newlines(tail, terminator).strip()
                 if tail:
                     index += 1  # the last segment lacks its terminator: keep it
-                    yield Segment(tail.split(element), index)
+                    yield [Segment(tail.split(element), index)]
                 return
             more = next(chunk_iter, None)
             if more is None:

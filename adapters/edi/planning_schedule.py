@@ -47,6 +47,7 @@ PERIODS = {
     "F": ForecastPeriod.FLEXIBLE,
 }
 _PERIOD_CODES = {period: code for code, period in PERIODS.items()}
+_RECORDED = frozenset({"SHP", "ATH", "FST"})  # kept in details with their line's number
 
 
 def parse_830(
@@ -63,17 +64,16 @@ def parse_830(
         "shipments": [],
         "unmapped_forecasts": [],
     }
+    line: dict[str, object] | None = None  # the current LIN line
+    forecasts: list[dict[str, object]] = []  # its FST buckets
     for position, seg in enumerate(segments, 1):
         fields = seg.fields
         sid = fields[0]
-        line = lines[-1] if lines else None
         if sid == "FST" and line is not None:  # most of a schedule: read it first
             padded = fields if len(fields) > 5 else fields + [""] * (6 - len(fields))
             kind = KINDS.get(padded[2])
             period = PERIODS.get(padded[3])
             if kind is not None and period is not None:
-                forecasts = line["forecasts"]
-                assert isinstance(forecasts, list)
                 forecasts.append(
                     {
                         "quantity": decimal_or_none(padded[1]),
@@ -84,7 +84,7 @@ def parse_830(
                     }
                 )
                 continue
-        item = str(len(lines))
+        item = str(len(lines)) if sid in _RECORDED else ""
         if sid == "BFR":
             head.update(
                 purpose=purpose_of(seg.get(1)),
@@ -103,9 +103,10 @@ def parse_830(
             pass
         elif sid == "LIN":
             ids = product_ids(seg, 2)
-            lines.append(
-                {"buyer_item": ids.buyer_item, "vendor_item": ids.vendor_item, "forecasts": []}
-            )
+            forecasts = []
+            line = {"buyer_item": ids.buyer_item, "vendor_item": ids.vendor_item}
+            line["forecasts"] = forecasts
+            lines.append(line)
         elif sid == "UIT" and line is not None:
             line["uom"] = seg.get(1).split(component)[0]  # UIT01 is composite C001
         elif sid == "SHP" and line is not None:
@@ -147,7 +148,10 @@ def parse_830(
 
 def _record(item: str, seg: Segment, *names: str) -> dict[str, str]:
     record = {"line": item}
-    record.update({name: seg.get(i) for i, name in enumerate(names, 1) if seg.get(i)})
+    fields = seg.fields
+    for i, name in enumerate(names[: len(fields) - 1], 1):
+        if fields[i]:
+            record[name] = fields[i]
     return record
 
 

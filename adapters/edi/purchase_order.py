@@ -52,8 +52,11 @@ def parse_850(segments: Sequence[Segment], envelope: Envelope | None = None) -> 
             lines.append(line)
             if ids.others:
                 other_ids.append({"line": str(line["line_number"]), **ids.others})
-        elif sid == "PID" and line is not None and seg.get(1) == "F" and "description" not in line:
-            line["description"] = seg.get(5) or None
+        elif sid == "PID" and line is not None:
+            if seg.get(1) == "F" and "description" not in line:
+                line["description"] = seg.get(5) or None
+            else:
+                unmapped.append(Unmapped(position, tuple(fields)))
         elif sid == "DTM" and seg.get(1) == "002":
             if line is not None:
                 line["requested_date"] = to_date(seg.get(2))

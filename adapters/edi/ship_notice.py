@@ -54,21 +54,31 @@ def _levels(segments: Sequence[Segment]) -> tuple[list[tuple[int, Segment]], lis
     header: list[tuple[int, Segment]] = []
     levels: list[_Level] = []
     seen: set[str] = set()
+    level: _Level | None = None
     for position, seg in enumerate(segments, 1):
-        if seg.fields[0] == "HL":
-            hl_id, parent = seg.get(1), seg.get(2)
-            loc = Location(segment_position=position, segment_id="HL", value=hl_id)
-            if hl_id in seen:
-                raise MappingError("hl", f"HL01 {hl_id!r} is not unique", loc)
-            if parent and parent not in seen:
-                raise MappingError("hl", f"HL02 {parent!r} names no earlier HL", loc)
-            seen.add(hl_id)
-            levels.append(_Level(hl_id, parent, seg.get(3), position))
-        elif levels:
-            levels[-1].segments.append((position, seg))
-        else:
-            header.append((position, seg))
+        if seg.fields[0] != "HL":
+            if level is not None:
+                level.segments.append((position, seg))
+            else:
+                header.append((position, seg))
+            continue
+        fields = seg.fields
+        if len(fields) < 4:
+            fields = fields + [""] * (4 - len(fields))
+        hl_id, parent = fields[1], fields[2]
+        if hl_id in seen or (parent and parent not in seen):
+            _bad_hl(hl_id, parent, position, seen)
+        seen.add(hl_id)
+        level = _Level(hl_id, parent, fields[3], position)
+        levels.append(level)
     return header, levels
+
+
+def _bad_hl(hl_id: str, parent: str, position: int, seen: set[str]) -> None:
+    loc = Location(segment_position=position, segment_id="HL", value=hl_id)
+    if hl_id in seen:
+        raise MappingError("hl", f"HL01 {hl_id!r} is not unique", loc)
+    raise MappingError("hl", f"HL02 {parent!r} names no earlier HL", loc)
 
 
 def parse_856(segments: Sequence[Segment], envelope: Envelope | None = None) -> Mapped:
@@ -91,10 +101,11 @@ def parse_856(segments: Sequence[Segment], envelope: Envelope | None = None) -> 
     }
     lines = []
     other_ids: list[dict[str, str]] = []  # LIN product ids with no canonical field
+    inherit: dict[str, tuple[Segment | None, Segment | None]] = {}
     for level in levels:
         if level.code != "I":
             continue
-        line, ids = _line(level, by_id, used)
+        line, ids = _line(level, by_id, used, inherit)
         lines.append(line)
         others = ids.others
         if others:
@@ -120,15 +131,14 @@ def parse_856(segments: Sequence[Segment], envelope: Envelope | None = None) -> 
     )
     unmapped = [
         Unmapped(position, tuple(seg.fields))
-        for position, seg in [
-            *header,
-            *((lv.position, None) for lv in levels),
-            *(item for lv in levels for item in lv.segments),
-        ]
-        if seg is not None and id(seg) not in used and seg.fields[0] not in ("ST", "SE", "HL")
+        for position, seg in enumerate(segments, 1)
+        if seg.fields[0] not in _NOT_DATA and id(seg) not in used
     ]
     details = {"other_product_ids": other_ids} if other_ids else {}
-    return Mapped(notice, sorted(unmapped, key=lambda u: u.position), details)
+    return Mapped(notice, unmapped, details)
+
+
+_NOT_DATA = frozenset({"ST", "SE", "HL"})  # envelope, and the tree itself
 
 
 def _ancestor(level: _Level, by_id: dict[str, _Level], codes: str) -> _Level | None:
@@ -142,30 +152,52 @@ def _ancestor(level: _Level, by_id: dict[str, _Level], codes: str) -> _Level | N
     return None
 
 
+def _inherited(level: _Level, by_id: dict[str, _Level]) -> tuple[Segment | None, Segment | None]:
+    """What an item takes from its ancestors: the order's PRF, and the MAN*GM of the
+    nearest pack, else tare (the same for every item under one parent)."""
+    order = _ancestor(level, by_id, "O")
+    prf = order.first("PRF") if order else None
+    for codes in ("P", "T"):
+        pack = _ancestor(level, by_id, codes)
+        man = pack.first("MAN", "GM") if pack else None
+        if man is not None:
+            return prf, man
+    return prf, None
+
+
 def _line(
-    level: _Level, by_id: dict[str, _Level], used: set[int]
+    level: _Level,
+    by_id: dict[str, _Level],
+    used: set[int],
+    inherit: dict[str, tuple[Segment | None, Segment | None]],
 ) -> tuple[ShipNoticeLine, ProductIds]:
-    """The canonical line of an item level, and the product ids of its LIN."""
-    lin = level.first("LIN")
-    sn1 = level.first("SN1")
+    """The canonical line of an item level, and the product ids of its LIN (``inherit``
+    keeps what items take from their ancestors, by parent HL)."""
+    lin: Segment | None = None
+    sn1: Segment | None = None
+    man: Segment | None = None
+    for _, seg in level.segments:  # the first LIN, SN1 and MAN*GM of the item, in one pass
+        sid = seg.fields[0]
+        if sid == "LIN":
+            lin = lin or seg
+        elif sid == "SN1":
+            sn1 = sn1 or seg
+        elif sid == "MAN" and man is None and seg.get(1) == "GM":
+            man = seg
     if sn1 is None:
         raise MappingError(
             "sn1",
             f"item level HL {level.hl_id} has no SN1",
             Location(segment_position=level.position, segment_id="HL"),
         )
-    order = _ancestor(level, by_id, "O")
-    prf = order.first("PRF") if order else None
-    man = level.first("MAN", "GM")
-    if man is None:
-        for codes in ("P", "T"):
-            pack = _ancestor(level, by_id, codes)
-            man = pack.first("MAN", "GM") if pack else None
-            if man is not None:
-                break
-    for seg in (lin, sn1, prf, man):
-        if seg is not None:
-            used.add(id(seg))
+    inherited = inherit.get(level.parent)
+    if inherited is None:
+        inherited = inherit[level.parent] = _inherited(level, by_id)
+    prf, pack_man = inherited
+    man = man or pack_man
+    for found in (lin, sn1, prf, man):
+        if found is not None:
+            used.add(id(found))
     ids = product_ids(lin, 2) if lin else ProductIds()
     line = build(
         ShipNoticeLine,

@@ -47,7 +47,7 @@ def format_segment(fields: Sequence[str], delimiters: Delimiters) -> str:
     # check for it themselves (render.py)
     reserved = delimiters.element + delimiters.segment + (delimiters.repetition or "")
     for position, value in enumerate(fields[:end]):
-        if any(char in reserved for char in value):
+        if any(char in value for char in reserved):  # a few delimiters: search for each
             raise RenderError(
                 "delimiter",
                 "a value contains a delimiter character",

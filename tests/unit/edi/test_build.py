@@ -19,6 +19,7 @@ from adapters.edi import (
     render_document,
 )
 from adapters.edi import build as build_module
+from adapters.edi.amounts import AMOUNTS, QUANTITIES, decimal_of
 from adapters.edi.build import FIELD_KINDS, build, fast_model
 from gateway.model import (
     ForecastKind,
@@ -257,3 +258,16 @@ def test_fast_path_is_taken_for_generated_documents() -> None:
         [document] = process_interchange(text).documents
     assert PurchaseOrder in built
     assert isinstance(document, PurchaseOrder)
+
+
+def test_decimals_from_text_are_shared_and_checked_once() -> None:
+    price = decimal_of("9.25")
+    assert price is decimal_of("9.25") and price == Decimal("9.25")
+    assert AMOUNTS.get(id(price)) is price and QUANTITIES.get(id(price)) is price
+    negative = decimal_of("-1.5")
+    assert negative is not None and id(negative) in AMOUNTS and id(negative) not in QUANTITIES
+    assert id(decimal_of("1.1234567")) not in AMOUNTS  # 7 places: pydantic's to decide
+    assert decimal_of("") is None and decimal_of("X") is None
+    # an equal Decimal made elsewhere (other exponent) is checked on its own
+    assert fast_model(PurchaseOrder, _line(quantity=Decimal("9.2500000"))) is None
+    assert fast_model(PurchaseOrder, _line(quantity=None)) is None

@@ -8,10 +8,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from adapters.edi import default_guides
+from adapters.edi.elements import element_errors as _element_errors
 from adapters.edi.errors import Location
+from adapters.edi.fast_check import looks_valid as _looks_valid
 from adapters.edi.guide import LoopSpec, SegmentSpec
 from adapters.edi.lexer import Segment
-from adapters.edi.validator import _element_errors, _looks_valid
 
 
 def _specs() -> list[SegmentSpec]:

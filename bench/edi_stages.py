@@ -1,0 +1,134 @@
+"""Where the X12 adapter's time goes: ``python bench/edi_stages.py [--cpu] [--repeat N]``.
+
+On the same two files as ``bench/edi.py``, in one run: the naive split, then each stage of
+our pipeline timed on its own (lexer; envelope walk; guide validation of the collected sets;
+mapping of the collected sets, which includes building the canonical models; and the rest of
+``iter_results``: results, 997), and the canonical models alone: the documents of the file
+built again from plain values with the fast builder that the mappings use (and, to compare,
+with pydantic's ``model_validate``). Each is printed in microseconds per segment, as a share of
+the whole, and in multiples of the split, the unit of the issue's "a quarter of the naive split"
+target: the whole pipeline must then cost at most 4x the split.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from statistics import median
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import edi  # bench/edi.py: the same files, contenders and clock
+from pydantic import BaseModel
+
+from adapters.edi import SetResult, default_guides, iter_results
+from adapters.edi.build import fast_model
+from adapters.edi.envelope import TransactionSet, iter_envelope
+from adapters.edi.errors import Location
+from adapters.edi.lexer import iter_segments
+from adapters.edi.planning_schedule import parse_830
+from adapters.edi.purchase_order import parse_850
+from adapters.edi.ship_notice import parse_856
+from adapters.edi.validator import validate_set
+
+_MAPPINGS: dict[str, Callable[..., object]] = {
+    "850": lambda segs, comp: parse_850(segs),
+    "856": lambda segs, comp: parse_856(segs),
+    "830": lambda segs, comp: parse_830(segs, None, comp),
+}
+
+
+def _as_values(model: BaseModel) -> dict[str, Any]:
+    """A document as the mappings hand it to the builder: lists of models as lists of dicts."""
+    out: dict[str, Any] = {}
+    for name, value in model.__dict__.items():
+        if isinstance(value, list) and value and isinstance(value[0], BaseModel):
+            value = [_as_values(item) for item in value]
+        out[name] = value
+    return out
+
+
+def stages(data: bytes) -> dict[str, float]:
+    """Seconds per stage (best of 3 each) for one file."""
+    guides = default_guides()
+    best = edi.best_of
+    sets = [e for e in iter_envelope(iter_segments(data)) if isinstance(e, TransactionSet)]
+    found = [(guides.find(ts.set_id, ts.group.version)[0], ts) for ts in sets]
+
+    def validate() -> None:
+        for guide, ts in found:
+            assert guide is not None
+            validate_set(guide, ts.segments, ">", None, Location())
+
+    def mapping() -> None:
+        for ts in sets:
+            _MAPPINGS[ts.set_id](ts.segments, ">")
+
+    documents = [r.document for r in iter_results(data) if isinstance(r, SetResult) and r.document]
+    values = [(type(doc), _as_values(doc)) for doc in documents]
+    times = {
+        "naive split": best(3, lambda: edi.naive_split(data)),
+        "lexer": best(3, lambda: sum(1 for _ in iter_segments(data))),
+        "lexer + envelope": best(3, lambda: sum(1 for _ in iter_envelope(iter_segments(data)))),
+        "guide validation": best(3, validate),
+        "mapping (with models)": best(3, mapping),
+        "models alone (fast builder)": best(3, lambda: [fast_model(c, v) for c, v in values]),
+        "models alone (model_validate)": best(3, lambda: [c.model_validate(v) for c, v in values]),
+        "whole pipeline (ours)": best(3, lambda: edi.ours(data)),
+    }
+    return times
+
+
+def report(name: str, segments: int, runs: list[dict[str, float]]) -> None:
+    t = {label: median(run[label] for run in runs) for label in runs[0]}
+    whole, split = t["whole pipeline (ours)"], t["naive split"]
+    parts = {
+        "lexer": t["lexer"],
+        "envelope walk": t["lexer + envelope"] - t["lexer"],
+        "guide validation": t["guide validation"],
+        "mapping (with models)": t["mapping (with models)"],
+        "  of which models (fast builder)": t["models alone (fast builder)"],
+        "rest: results, acks, 997": whole
+        - t["lexer + envelope"]
+        - t["guide validation"]
+        - t["mapping (with models)"],
+        "whole pipeline (ours)": whole,
+        "naive split": split,
+        "models with model_validate instead": t["models alone (model_validate)"],
+    }
+    print(f"\n{name}: {segments:,} segments, medians of {len(runs)} runs")
+    print(f"  {'stage':<36} {'us/segment':>10} {'share':>7} {'x split':>8}")
+    for label, seconds in parts.items():
+        share = f"{seconds / whole:7.0%}" if label != "naive split" else " " * 7
+        print(f"  {label:<36} {seconds / segments * 1e6:10.3f} {share} {seconds / split:8.2f}")
+    print(
+        f"  budget for 0.25 of the split: {4:.2f}x split; models alone take "
+        f"{parts['  of which models (fast builder)'] / split:.2f}x, lexer + envelope "
+        f"{t['lexer + envelope'] / split:.2f}x"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=3, help="runs per file (medians)")
+    parser.add_argument("--cpu", action="store_true", help="time CPU of this process, not wall")
+    args = parser.parse_args()
+    if args.cpu:
+        edi.CLOCK = time.process_time
+    files = {
+        "850 interchange": edi.purchase_orders(50_000).encode(),
+        "mixed 850/856/830": edi.mixed(60).encode(),
+    }
+    clock = "CPU time" if args.cpu else "wall-clock time"
+    print(f"python {sys.version.split()[0]}; {clock}; best of 3 per stage, medians of runs")
+    for name, data in files.items():
+        runs = [stages(data) for _ in range(args.repeat)]
+        report(name, edi.naive_split(data) - 1, runs)
+
+
+if __name__ == "__main__":
+    main()
