@@ -20,6 +20,7 @@ from urllib.parse import quote, unquote, urlsplit
 from sync.delivery import Verdict
 
 FILE_SCHEME = "file"
+MAX_ENDPOINT = 500  # the width of the channel's URL columns
 
 
 class ChannelKind(StrEnum):
@@ -46,6 +47,8 @@ def channel_endpoint(kind: ChannelKind | str, value: str) -> str:
     if kind is ChannelKind.HTTP:
         if not re.match(r"^https?://[^/\s]", value):
             raise BadEndpoint(f"an HTTP channel needs an http(s):// URL, not {value!r}")
+        if len(value) > MAX_ENDPOINT:
+            raise BadEndpoint(f"a URL may be at most {MAX_ENDPOINT} characters")
         return value
     path = unquote(urlsplit(value).path) if value.startswith(f"{FILE_SCHEME}:") else value
     if value.startswith(f"{FILE_SCHEME}:") and urlsplit(value).netloc not in ("", "localhost"):
@@ -57,7 +60,10 @@ def channel_endpoint(kind: ChannelKind | str, value: str) -> str:
     normal = posixpath.normpath(path)
     if normal.startswith("//"):  # POSIX keeps a leading '//' as implementation-defined
         normal = "/" + normal.lstrip("/")
-    return f"{FILE_SCHEME}://{quote(normal)}"
+    stored = f"{FILE_SCHEME}://{quote(normal)}"
+    if len(stored) > MAX_ENDPOINT:
+        raise BadEndpoint(f"a folder path may be at most {MAX_ENDPOINT} characters as a URI")
+    return stored
 
 
 def folder_path(endpoint: str) -> str:

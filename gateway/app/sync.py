@@ -205,8 +205,8 @@ class ChannelIn(BaseModel):
     """``kind`` http: ``http(s)://`` URLs; folder: absolute directory paths (a mounted share)."""
 
     kind: ChannelKind = ChannelKind.HTTP
-    primary_url: str = Field(max_length=480)
-    secondary_url: str | None = Field(None, max_length=480)
+    primary_url: str = Field(max_length=1000)  # checked against the column in the validator
+    secondary_url: str | None = Field(None, max_length=1000)
     timeout_s: float = Field(10.0, gt=0, le=300)
     max_attempts: int = Field(8, ge=1, le=100)
     enabled: bool = True

@@ -107,3 +107,13 @@ def test_folder_results_drive_the_same_state_machine() -> None:
     assert decide(too_big, 1, 3, now, policy).reason == (
         "permanent error: EFBIG: File too large: /srv"
     )
+
+
+def test_an_endpoint_must_fit_its_column() -> None:
+    assert channel_endpoint("folder", "/" + "a" * 490) == "file:///" + "a" * 490
+    with pytest.raises(BadEndpoint):
+        channel_endpoint("folder", "/" + " " * 200)  # %20 each: too long once quoted
+    with pytest.raises(BadEndpoint):
+        channel_endpoint("http", "https://x/" + "a" * 500)
+    with pytest.raises(ValueError):  # not encodable: refused rather than stored
+        channel_endpoint("folder", "/srv/\udc80")
