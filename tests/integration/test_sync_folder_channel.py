@@ -23,10 +23,12 @@ from gateway.store import dead_letters
 from gateway.store.audit import AuditRow
 from gateway.store.outbox import enqueue, set_channel
 from gateway.store.sync_health import partner_health
-from gateway.store.sync_tables import AttemptRow, EndpointRow, OutboxRow
+from gateway.store.sync_tables import AttemptRow, ChannelRow, EndpointRow, OutboxRow
 from gateway.store.tables import utcnow
 from gateway.sync_worker import DeliveryWorker
 from tests.integration.test_sync_worker import FAST, HEALS_NOW, STAYS_OPEN, _drain, _statuses
+from tests.sink import Sink
+from tests.support import serve
 
 X12 = b"ISA*00*          *00*          *ZZ*BUYER          *ZZ*SUP1           *~GS*PO~ST*850~"
 
@@ -243,3 +245,38 @@ def test_a_write_cut_off_by_a_full_disk_leaves_nothing_and_is_retried(
     monkeypatch.setattr(sync_folder.os, "write", real_write)  # space freed
     _drain(sessions, FAST)
     assert _files(drop) == {f"{delivery}.850.x12": b"x" * 100_000 + b"0"}
+
+
+def test_folder_and_http_channels_share_one_worker(
+    sessions: sessionmaker[Session], tmp_path: Path
+) -> None:
+    drop = tmp_path / "drop"
+    drop.mkdir()
+    _folder_channel(sessions, drop, None)
+    partner = Sink()
+    with serve(partner.app) as url:  # type: ignore[arg-type]
+        with sessions.begin() as session:
+            set_channel(session, partner_id="SUP2", document_type="*", primary_url=f"{url}/in")
+            posted = enqueue(
+                session,
+                partner_id="SUP2",
+                document_type="json:po",
+                body=b"{}",
+                content_type="application/json",
+            )
+        [written] = _queue(sessions, 1)
+        _drain(sessions, FAST)
+    assert partner.accepted[posted] == ["in"]
+    assert _files(drop) == {f"{written}.850.x12": X12 + b"0"}
+
+
+def test_a_stored_folder_endpoint_that_is_not_absolute_is_a_dead_letter(
+    sessions: sessionmaker[Session],
+) -> None:
+    with sessions.begin() as session:  # written around set_channel, which refuses it
+        session.add(ChannelRow(partner_id="SUP1", document_type="*", primary_url="file:drop"))
+    [delivery] = _queue(sessions, 1)
+    _drain(sessions, FAST)
+    row = _statuses(sessions)[delivery]
+    assert (row.status, row.attempts) == ("dead", 1)
+    assert "absolute directory" in (row.dead_reason or "")
