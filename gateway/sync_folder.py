@@ -18,6 +18,7 @@ from __future__ import annotations
 import errno
 import os
 import secrets
+import stat
 import time
 from pathlib import Path
 
@@ -39,8 +40,9 @@ def write_delivery(directory: str | Path, name: str, body: bytes) -> AttemptResu
 
 
 def _write_atomically(folder: Path, name: str, body: bytes) -> None:
-    if not folder.is_dir():  # stat follows links: an admin may point at a linked share
-        raise FileNotFoundError(2, "no such directory", str(folder))
+    # stat follows links (an admin may point at a linked share) and raises ENOENT or EACCES
+    if not stat.S_ISDIR(os.stat(folder).st_mode):
+        raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), str(folder))
     temp = folder / f".{name}.{secrets.token_hex(4)}.tmp"
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
     descriptor = os.open(temp, flags, _FILE_MODE)

@@ -77,3 +77,10 @@ def test_a_link_at_the_final_name_is_replaced_not_followed(tmp_path: Path) -> No
     assert outside.read_bytes() == b"keep"
     assert not (drop / "a.json").is_symlink()
     assert (drop / "a.json").read_bytes() == b"new"
+
+
+def test_a_file_where_the_directory_should_be_is_transient(tmp_path: Path) -> None:
+    (tmp_path / "in").write_bytes(b"")
+    result = write_delivery(tmp_path / "in", "a.json", b"x")
+    assert result.verdict is Verdict.TRANSIENT
+    assert result.error == f"ENOTDIR: Not a directory: {tmp_path / 'in'}"
