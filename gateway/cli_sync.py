@@ -27,7 +27,7 @@ from gateway.store.outbox import list_channels, set_channel
 from gateway.store.sync_tables import OutboxRow
 from gateway.sync_worker import DeliveryWorker, WorkerConfig
 from gateway.sync_x12 import renumber_for_replay
-from sync import BreakerPolicy, RetryPolicy
+from sync import BreakerPolicy, ChannelKind, RetryPolicy, kind_of
 
 sync_app = typer.Typer(help="Outbound delivery: channels and dead letters.", no_args_is_help=True)
 channels_app = typer.Typer(help="Partner channels: where deliveries go.", no_args_is_help=True)
@@ -108,8 +108,13 @@ def worker(
 def channels_set(
     partner: Annotated[str, typer.Argument(help="Partner id, e.g. SUP001.")],
     document_type: Annotated[str, typer.Argument(help="850, 856, 830, 997, json:... or *.")],
-    primary: Annotated[str, typer.Option(help="Primary endpoint URL.")],
-    secondary: Annotated[str | None, typer.Option(help="Secondary endpoint URL.")] = None,
+    primary: Annotated[
+        str, typer.Option(help="Primary endpoint: a URL, or a directory for --kind folder.")
+    ],
+    secondary: Annotated[str | None, typer.Option(help="Secondary endpoint (same kind).")] = None,
+    kind: Annotated[
+        ChannelKind, typer.Option(help="http (POST) or folder (a file in a directory).")
+    ] = ChannelKind.HTTP,
     timeout: Annotated[float, typer.Option(help="Seconds per attempt.")] = 10.0,
     max_attempts: Annotated[int, typer.Option(help="Attempts before a dead letter.")] = 8,
     enabled: Annotated[bool, typer.Option(help="Deliver on this channel.")] = True,
@@ -117,8 +122,9 @@ def channels_set(
     """Create or change a partner's channel for a document type."""
     try:
         with _sessions().begin() as session:
-            set_channel(
+            row = set_channel(
                 session,
+                kind=kind,
                 partner_id=partner,
                 document_type=document_type,
                 primary_url=primary,
@@ -133,8 +139,13 @@ def channels_set(
                 "channel.set",
                 "channel",
                 f"{partner}/{document_type}",
-                {"primary_url": primary, "secondary_url": secondary},
+                {
+                    "kind": kind.value,
+                    "primary_url": row.primary_url,
+                    "secondary_url": row.secondary_url,
+                },
             )
+            primary = row.primary_url
     except ValueError as error:
         console.print(f"[red]{error}[/red]")
         raise typer.Exit(2) from None
@@ -144,12 +155,13 @@ def channels_set(
 @channels_app.command("list")
 def channels_list() -> None:
     """Every partner channel."""
-    table = Table("partner", "type", "primary", "secondary", "timeout s", "attempts", "on")
+    table = Table("partner", "type", "kind", "primary", "secondary", "timeout s", "attempts", "on")
     with _sessions()() as session:
         for c in list_channels(session):
             table.add_row(
                 c.partner_id,
                 c.document_type,
+                kind_of(c.primary_url).value,
                 c.primary_url,
                 c.secondary_url or "",
                 f"{c.timeout_s:g}",

@@ -27,20 +27,27 @@ from gateway.store.outbox import (
     claim,
     finish,
     next_due_in,
+    origins,
     release,
 )
 from gateway.store.sync_tables import ChannelRow
 from gateway.store.tables import utcnow
+from gateway.sync_folder import write_delivery
 from sync import (
     AttemptResult,
+    BadEndpoint,
     Breaker,
     BreakerPolicy,
+    ChannelKind,
     Decision,
     RetryPolicy,
     Status,
     Verdict,
     choose_endpoint,
     decide,
+    file_name,
+    folder_path,
+    kind_of,
     post_delivery,
 )
 
@@ -81,6 +88,7 @@ class DeliveryWorker:
         self._clock = clock
         self._breakers: dict[str, Breaker] = {}
         self._channels: dict[tuple[str, str], ChannelRow] = {}
+        self._origins: dict[str, str] = {}  # replay → the first delivery of its chain
         self._next_ack_check = 0.0  # monotonic seconds: the first loop checks at once
 
     def close(self) -> None:
@@ -103,7 +111,7 @@ class DeliveryWorker:
         claimed = claim(self._sessions, limit=self.config.batch, lease_s=self.config.lease_s)
         if not claimed:
             return 0
-        self._refresh()
+        self._refresh(claimed)
         writes = [self._deliver_in_context(delivery) for delivery in claimed]
         # no autoflush: the attempt rows go in one multi-row INSERT at commit
         with self._sessions.begin() as session, session.no_autoflush:
@@ -155,12 +163,13 @@ class DeliveryWorker:
                 run.reopened,
             )
 
-    def _refresh(self) -> None:
+    def _refresh(self, claimed: list[Claimed]) -> None:
         with self._sessions() as session:
             self._breakers = load_breakers(session)
             self._channels = {
                 (c.partner_id, c.document_type): c for c in session.scalars(select(ChannelRow))
             }
+            self._origins = origins(session, (d.id for d in claimed if d.replay_of))
 
     def _deliver_in_context(self, delivery: Claimed) -> Write:
         # every record about this delivery carries its ids (the JSON log's "context")
@@ -196,14 +205,7 @@ class DeliveryWorker:
             return lambda session: release(
                 session, delivery, not_before=not_before, reason="every endpoint's breaker is open"
             )
-        result = post_delivery(
-            self._client,
-            choice.url,
-            delivery.body,
-            content_type=delivery.content_type,
-            delivery_id=delivery.id,
-            timeout_s=channel.timeout_s,
-        )
+        result = self._attempt(delivery, choice.url, channel.timeout_s)
         now = self._clock()
         before = self._breakers.get(choice.url, Breaker())
         # A 4xx is an answer: the endpoint is up, the message is what is wrong.
@@ -234,6 +236,27 @@ class DeliveryWorker:
                 )
 
         return write
+
+    def _attempt(self, delivery: Claimed, url: str, timeout_s: float) -> AttemptResult:
+        """POST to an HTTP endpoint, or write the file into a folder endpoint."""
+        if kind_of(url) is ChannelKind.HTTP:
+            return post_delivery(
+                self._client,
+                url,
+                delivery.body,
+                content_type=delivery.content_type,
+                delivery_id=delivery.id,
+                timeout_s=timeout_s,
+            )
+        # A replay keeps its chain's first delivery id in the name: the name is a folder
+        # partner's only dedupe key, and a failed attempt may have left that file behind.
+        stable_id = self._origins.get(delivery.id, delivery.id)
+        try:
+            name = file_name(stable_id, delivery.document_type, delivery.content_type)
+            directory = folder_path(url)
+        except BadEndpoint as error:
+            return AttemptResult(None, str(error), 0.0, Verdict.PERMANENT)
+        return write_delivery(directory, name, delivery.body)
 
 
 def _log_attempt(delivery: Claimed, url: str, result: AttemptResult, decision: Decision) -> None:

@@ -11,6 +11,15 @@ from sync.backoff import RetryPolicy
 from sync.breaker import Breaker, BreakerPolicy, BreakerState
 from sync.delivery import AttemptResult, Decision, Status, Verdict, classify, decide
 from sync.failover import Choice, Role, choose_endpoint
+from sync.folder import (
+    BadEndpoint,
+    ChannelKind,
+    channel_endpoint,
+    classify_os_error,
+    file_name,
+    folder_path,
+    kind_of,
+)
 from sync.pull import (
     InvalidItem,
     MalformedPage,
@@ -37,9 +46,11 @@ __all__ = [
     "PULLED_TYPES",
     "AckStatus",
     "AttemptResult",
+    "BadEndpoint",
     "Breaker",
     "BreakerPolicy",
     "BreakerState",
+    "ChannelKind",
     "Choice",
     "Decision",
     "Fetched",
@@ -59,13 +70,18 @@ __all__ = [
     "Verdict",
     "advance",
     "auth_headers",
+    "channel_endpoint",
     "choose_endpoint",
     "classify",
+    "classify_os_error",
     "decide",
     "fetch_page",
+    "file_name",
+    "folder_path",
     "is_overdue",
     "is_transient",
     "item_key",
+    "kind_of",
     "next_position",
     "page_request",
     "post_delivery",

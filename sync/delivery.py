@@ -36,15 +36,19 @@ class Verdict(StrEnum):
 
 @dataclass(frozen=True)
 class AttemptResult:
-    """What one POST did: the HTTP status, or the transport error when there was none."""
+    """What one attempt did: the HTTP status, or the transport error when there was none.
+
+    Channels without a status (a drop folder) give their verdict in ``outcome``.
+    """
 
     status_code: int | None
     error: str | None = None
     duration_ms: float = 0.0
+    outcome: Verdict | None = None
 
     @property
     def verdict(self) -> Verdict:
-        return classify(self.status_code)
+        return self.outcome or classify(self.status_code)
 
     def describe(self) -> str:
         if self.status_code is None:

@@ -14,7 +14,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, FastAPI, HTTPException, Query, Response
 from fastapi.responses import PlainTextResponse
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, ValidationInfo, field_validator
 from sqlalchemy import select
 
 from access import Forbidden, NotVisible
@@ -31,6 +31,7 @@ from gateway.store.sync_health import attempt_timeline, partner_health
 from gateway.store.sync_tables import AttemptRow, ChannelRow, OutboxRow
 from gateway.store.tables import utcnow
 from gateway.sync_x12 import renumber_for_replay
+from sync import ChannelKind, channel_endpoint, kind_of
 
 router = APIRouter(prefix="/api/v1/sync", tags=["sync"])
 health_router = APIRouter(prefix="/api/v1/health", tags=["health"])
@@ -202,17 +203,27 @@ def replay_bulk(body: BulkReplayIn, caller: CurrentCaller, sessions: Sessions) -
 
 
 class ChannelIn(BaseModel):
-    primary_url: str = Field(pattern=r"^https?://")
-    secondary_url: str | None = Field(None, pattern=r"^https?://")
+    """``kind`` http: ``http(s)://`` URLs; folder: absolute directory paths (a mounted share)."""
+
+    kind: ChannelKind = ChannelKind.HTTP
+    primary_url: str = Field(max_length=1000)  # checked against the column in the validator
+    secondary_url: str | None = Field(None, max_length=1000)
     timeout_s: float = Field(10.0, gt=0, le=300)
     max_attempts: int = Field(8, ge=1, le=100)
     enabled: bool = True
+
+    @field_validator("primary_url", "secondary_url")
+    @classmethod
+    def _fits_kind(cls, value: str | None, info: ValidationInfo) -> str | None:
+        kind = info.data.get("kind", ChannelKind.HTTP)
+        return None if value is None else channel_endpoint(kind, value)
 
 
 def _channel(row: ChannelRow) -> dict[str, Any]:
     return {
         "partner_id": row.partner_id,
         "document_type": row.document_type,
+        "kind": kind_of(row.primary_url).value,
         "primary_url": row.primary_url,
         "secondary_url": row.secondary_url,
         "timeout_s": row.timeout_s,
@@ -243,7 +254,7 @@ def put_channel(
             "channel.set",
             "channel",
             f"{partner_id}/{document_type}",
-            body.model_dump(),
+            body.model_dump(mode="json"),
         )
         return _channel(row)
 

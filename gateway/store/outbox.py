@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import and_, func, or_, select, update
@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from gateway.store.sync_tables import AttemptRow, ChannelRow, OutboxRow
 from gateway.store.tables import utcnow
-from sync import AckStatus, AttemptResult, Decision, Status
+from sync import AckStatus, AttemptResult, ChannelKind, Decision, Status, channel_endpoint
 
 ANY_TYPE = "*"
 
@@ -76,6 +76,7 @@ class Claimed:
     token: str
     lease_until: dt.datetime
     ack_window_s: float | None = None
+    replay_of: str | None = None
 
 
 def _due(now: dt.datetime):  # type: ignore[no-untyped-def]
@@ -123,6 +124,7 @@ def claim(
                 token,
                 lease_until,
                 r.ack_window_s,
+                r.replay_of,
             )
             for r in rows
         ]
@@ -247,6 +249,20 @@ def _compare_and_set(session: Session, claimed: Claimed, values: dict[str, objec
     return bool(getattr(result, "rowcount", 0))
 
 
+def origins(session: Session, delivery_ids: Iterable[str]) -> dict[str, str]:
+    """The first delivery of each one's replay chain (the delivery itself when no replay)."""
+    found: dict[str, str] = {}
+    for delivery_id in delivery_ids:
+        current, seen = delivery_id, {delivery_id}
+        while (
+            parent := session.scalar(select(OutboxRow.replay_of).where(OutboxRow.id == current))
+        ) is not None and parent not in seen:
+            current = parent
+            seen.add(parent)
+        found[delivery_id] = current
+    return found
+
+
 # --- channels --------------------------------------------------------------------------------
 
 
@@ -260,10 +276,17 @@ def set_channel(
     timeout_s: float = 10.0,
     max_attempts: int = 8,
     enabled: bool = True,
+    kind: ChannelKind | str = ChannelKind.HTTP,
 ) -> ChannelRow:
-    """Create or replace the channel of a partner for a document type (``*``: any type)."""
+    """Create or replace the channel of a partner for a document type (``*``: any type).
+
+    ``kind`` says what the endpoints are: HTTP(S) URLs, or absolute directory paths (stored
+    as ``file://`` URIs); ``ValueError`` (``BadEndpoint``) names what does not fit.
+    """
     if max_attempts < 1 or timeout_s <= 0:
         raise ValueError("max_attempts must be at least 1 and timeout_s positive")
+    primary_url = channel_endpoint(kind, primary_url)
+    secondary_url = channel_endpoint(kind, secondary_url) if secondary_url else None
     row = session.get(ChannelRow, (partner_id, document_type))
     if row is None:
         row = ChannelRow(partner_id=partner_id, document_type=document_type)

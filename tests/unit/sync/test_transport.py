@@ -58,6 +58,7 @@ def test_public_surface() -> None:
             "breaker",
             "delivery",
             "failover",
+            "folder",
             "pull",
             "pull_config",
             "pull_fetch",
