@@ -14,7 +14,8 @@ def install(app: FastAPI) -> None:
     # Imported here: the schema reads gateway.app.auth, and gateway.app imports this package.
     from gateway.graphql.schema import graphql_router
 
-    app.include_router(graphql_router())
+    # GraphQL describes itself (introspection, the SDL snapshot); OpenAPI is for REST.
+    app.include_router(graphql_router(), include_in_schema=False)
 
 
 __all__ = ["install"]
