@@ -20,8 +20,8 @@ from gateway.store.findings import (
     audit_events,
     findings_by_fingerprint,
     load_all_findings,
-    save_transition,
     tracked,
+    update_unless_changed,
     write_reconciliation,
     write_unless_changed,
 )
@@ -188,20 +188,18 @@ def check_acknowledgments(
 def escalate(
     sessions: sessionmaker[Session], now: dt.datetime, *, policy_file: Path | None = None
 ) -> list[Escalation]:
-    """Hand every finding that waited too long to the next owner on its segment's path."""
+    """Hand every finding that waited too long to the next owner on its segment's path.
+
+    A finding someone moved since it was read is left for the next run (compare-and-set).
+    """
     with sessions.begin() as session:
         policy = load_policy(policy_file, load_segments(session))
-        due = due_escalations(load_all_findings(session), policy.routing, now)
-        if due:
-            rows = {
-                row.fingerprint: row
-                for row in session.scalars(
-                    select(FindingRow).where(
-                        FindingRow.fingerprint.in_([e.finding.fingerprint for e in due])
-                    )
-                )
-            }
-            for escalation in due:
-                save_transition(session, rows[escalation.finding.fingerprint], escalation.finding)
-            audit_events(session, [e.event for e in due])
-    return due
+        stored = {t.fingerprint: t for t in load_all_findings(session)}
+        due = due_escalations(list(stored.values()), policy.routing, now)
+        done = [
+            e
+            for e in due
+            if update_unless_changed(session, stored[e.finding.fingerprint], e.finding)
+        ]
+        audit_events(session, [e.event for e in done])
+    return done
