@@ -47,6 +47,14 @@ def claim_pending(session: Session, limit: int) -> list[str]:
     return list(session.scalars(query.limit(limit)))
 
 
+def failed_before(session: Session, message_ids: Collection[str]) -> set[str]:
+    """Those of these queued messages whose check has raised before (``attempts`` > 0)."""
+    query = select(QualityPendingRow.message_id).where(
+        QualityPendingRow.message_id.in_(list(message_ids)), QualityPendingRow.attempts > 0
+    )
+    return set(session.scalars(query))
+
+
 def release_checked(session: Session, message_ids: Collection[str]) -> int:
     """Take checked messages off the queue; the number that were still on it."""
     ids = list(message_ids)

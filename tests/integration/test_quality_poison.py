@@ -21,6 +21,7 @@ from gateway.quality_worker import QualityWorker, QualityWorkerConfig
 from gateway.store.quality_failures import failed_messages, retry_failed
 from gateway.store.quality_tables import FindingRow, QualityPendingRow
 from gateway.store.tables import AuditRow
+from quality import check_documents
 from quality.rules import RULES
 from quality.rules.base import RuleContext
 from tests.integration.test_quality_stream import _doc, ingest
@@ -147,3 +148,26 @@ def test_the_cli_lists_and_retries_set_aside_messages(
     with sessions() as session:
         actions = set(session.scalars(select(AuditRow.action).where(AuditRow.actor == "cli")))
     assert actions == {"quality.check_retried"}
+
+
+def test_a_message_that_raised_before_is_checked_alone_on_its_next_try(
+    sessions: sessionmaker[Session], poisoned: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ingest(sessions, _notice(POISON, po_number="PO-POISON"))
+    for n in range(4):
+        ingest(sessions, _notice(f"SH-{n}"))
+    checker = StreamChecker(sessions, max_attempts=3)
+    checker.check_once()  # bisects: whole batch, halves, quarters...
+    for n in range(4, 8):
+        ingest(sessions, _notice(f"SH-{n}"))
+    calls: list[int] = []
+    original = check_documents
+
+    def counted(documents: Any, *args: Any, **kwargs: Any) -> Any:
+        calls.append(len(documents))
+        return original(documents, *args, **kwargs)
+
+    monkeypatch.setattr("gateway.quality_stream.check_documents", counted)
+    check = checker.check_once()
+    assert (check.messages, len(check.failed)) == (4, 1)
+    assert len(calls) == 2  # the new messages together, the suspect alone: no bisection
