@@ -138,6 +138,8 @@ def test_the_cli_lists_and_retries_set_aside_messages(
     StreamChecker(sessions, max_attempts=1).check_once()
     monkeypatch.setenv("GATEWAY_DATABASE_URL", database_url)
     runner = CliRunner()
+    worked = runner.invoke(quality_app, ["worker", "--until-idle", "--poll", "0"])
+    assert worked.exit_code == 0 and "1 message(s) set aside" in worked.output
     listed = runner.invoke(quality_app, ["failed"], terminal_width=200)
     assert listed.exit_code == 0 and poison in listed.output
     assert runner.invoke(quality_app, ["retry"]).exit_code == 2  # neither ids nor --all
