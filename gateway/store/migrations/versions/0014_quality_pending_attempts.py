@@ -12,7 +12,7 @@ from alembic import op
 
 
 revision = '0014'
-down_revision = '0011'
+down_revision = '0005'
 branch_labels = None
 depends_on = None
 
