@@ -18,10 +18,12 @@ from gateway.quality_policy import load_policy
 from gateway.store.documents import load_documents
 from gateway.store.findings import (
     audit_events,
+    findings_by_fingerprint,
     load_all_findings,
-    save_transition,
     tracked,
+    update_unless_changed,
     write_reconciliation,
+    write_unless_changed,
 )
 from gateway.store.master import load_items, load_locations, load_segments, load_suppliers
 from gateway.store.quality_stream import mark_run, queued_before, release_checked
@@ -30,6 +32,10 @@ from gateway.store.sent_interchanges import load_sent_interchanges, lock_finding
 from quality import (
     ACK_RULES,
     Escalation,
+    Finding,
+    Reconciliation,
+    RoutingPolicy,
+    TrackedFinding,
     build_frames,
     check_documents,
     due_escalations,
@@ -65,7 +71,10 @@ def run_quality(
     """Check the whole store at ``now`` and write what changed, in one transaction.
 
     Messages queued for the streaming check before the documents were read are covered by
-    this run and leave the queue with its findings.
+    this run and leave the queue with its findings. The findings are read with the
+    documents and written later without holding locks meanwhile, so the write compares:
+    a finding that the streaming check created or a person moved since it was read is
+    reconciled again from what is stored now (see ``_write_findings``).
     """
     started = time.perf_counter()
     with sessions() as session:
@@ -83,6 +92,7 @@ def run_quality(
             items=load_items(session),
             locations=load_locations(session),
         )
+        stored = load_all_findings(session)
     policy = load_policy(policy_file, segments)
     step("running rules")
     fresh = check_documents(documents, master, policy.config, now, interchanges=interchanges)
@@ -90,18 +100,56 @@ def run_quality(
         documents=len(documents), findings=len(fresh), by_rule=Counter(f.rule for f in fresh)
     )
     step("reconciling")
+    result = reconcile(stored, fresh, now, policy=policy.routing)
+    step("writing")
     with sessions.begin() as session:
         lock_findings(session, wait=True)
-        result = reconcile(load_all_findings(session), fresh, now, policy=policy.routing)
-        write_reconciliation(session, result)
+        _write_findings(session, result, stored, fresh, now, policy.routing, run)
         if covered:
             release_checked(session, covered)
         # wall-clock time, not ``now`` (which may be a past --at): the metric shows when it ran
         ran_at = dt.datetime.now(dt.UTC)
         mark_run(session, "batch", ran_at, time.perf_counter() - started, len(documents))
-    run.created, run.updated = len(result.created), len(result.updated)
-    run.resolved, run.reopened = len(result.resolved), len(result.reopened)
     return run
+
+
+_WRITE_ROUNDS = 3  # the second round locks (PostgreSQL) or holds SQLite's write lock
+
+
+def _write_findings(
+    session: Session,
+    result: Reconciliation,
+    stored: list[TrackedFinding],
+    fresh: list[Finding],
+    now: dt.datetime,
+    routing: RoutingPolicy,
+    run: QualityRun,
+) -> None:
+    """Write ``result`` unless a finding changed since ``stored`` was read; reconcile those
+    again from the stored rows (locked now) and write that, so a streaming check's insert
+    is refreshed rather than refused and an acknowledgement made meanwhile is kept."""
+    read = {t.fingerprint: t for t in stored}
+    for _ in range(_WRITE_ROUNDS):
+        conflicts = write_unless_changed(session, result, read)
+        _count(run, result, conflicts)
+        if not conflicts:
+            return
+        again = findings_by_fingerprint(session, conflicts, lock=True)
+        read = {t.fingerprint: t for t in again}
+        seen = [f for f in fresh if f.fingerprint in conflicts]
+        # Only the conflicting findings are in scope: the others were written above.
+        result = reconcile(again, seen, now, policy=routing)
+    raise RuntimeError(f"findings kept changing under the batch: {sorted(conflicts)[:5]}")
+
+
+def _count(run: QualityRun, result: Reconciliation, skipped: set[str]) -> None:
+    def written(findings: list[TrackedFinding]) -> int:
+        return sum(1 for t in findings if t.fingerprint not in skipped)
+
+    run.created += written(result.created)
+    run.updated += written(result.updated)
+    run.resolved += written(result.resolved)
+    run.reopened += written(result.reopened)
 
 
 def check_acknowledgments(
@@ -140,20 +188,18 @@ def check_acknowledgments(
 def escalate(
     sessions: sessionmaker[Session], now: dt.datetime, *, policy_file: Path | None = None
 ) -> list[Escalation]:
-    """Hand every finding that waited too long to the next owner on its segment's path."""
+    """Hand every finding that waited too long to the next owner on its segment's path.
+
+    A finding someone moved since it was read is left for the next run (compare-and-set).
+    """
     with sessions.begin() as session:
         policy = load_policy(policy_file, load_segments(session))
-        due = due_escalations(load_all_findings(session), policy.routing, now)
-        if due:
-            rows = {
-                row.fingerprint: row
-                for row in session.scalars(
-                    select(FindingRow).where(
-                        FindingRow.fingerprint.in_([e.finding.fingerprint for e in due])
-                    )
-                )
-            }
-            for escalation in due:
-                save_transition(session, rows[escalation.finding.fingerprint], escalation.finding)
-            audit_events(session, [e.event for e in due])
-    return due
+        stored = {t.fingerprint: t for t in load_all_findings(session)}
+        due = due_escalations(list(stored.values()), policy.routing, now)
+        done = [
+            e
+            for e in due
+            if update_unless_changed(session, stored[e.finding.fingerprint], e.finding)
+        ]
+        audit_events(session, [e.event for e in done])
+    return done

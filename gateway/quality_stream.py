@@ -7,6 +7,9 @@ writes the findings and takes the messages off the queue in one transaction. So 
 checked once: a crash before the commit leaves it queued for the next try, and a commit
 leaves nothing to check again. On PostgreSQL checkers lock the rows they take and skip the
 ones others hold, so several workers share the queue without checking a message twice.
+A message whose documents make a rule raise does not hold the others up: the checker splits
+the batch in halves until it has the culprit alone, checks the rest, counts the failure on the
+culprit's queue row and, after ``max_attempts``, sets it aside (``gateway.store.quality_failures``).
 Feed freshness runs on its own cadence (``check_freshness``): no document triggers it.
 """
 
@@ -16,23 +19,25 @@ import datetime as dt
 import logging
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
 from pydantic import BaseModel
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from gateway.model import DOCUMENT_TYPES
 from gateway.quality_policy import QualityPolicy, load_policy
 from gateway.store.findings import write_reconciliation
 from gateway.store.master import load_items, load_locations, load_segments, load_suppliers
+from gateway.store.quality_failures import record_failures
 from gateway.store.quality_stream import (
     Key,
     claim_pending,
     claim_slot,
     documents_of_messages,
+    failed_before,
     feed_last_seen,
     findings_for,
     findings_of_rule,
@@ -42,6 +47,7 @@ from gateway.store.quality_stream import (
 )
 from gateway.store.tables import utcnow
 from quality import (
+    SYSTEM_ACTOR,
     Finding,
     MasterFrames,
     Reconciliation,
@@ -79,6 +85,8 @@ class StreamCheck:
     resolved: int = 0
     reopened: int = 0
     retry: bool = False  # rolled back (a conflict with another writer): the queue keeps it
+    failed: list[str] = field(default_factory=list)  # messages whose check raised
+    set_aside: list[str] = field(default_factory=list)  # ... for the last allowed time
 
     def count(self, result: Reconciliation) -> None:
         self.created, self.updated = len(result.created), len(result.updated)
@@ -87,12 +95,27 @@ class StreamCheck:
 
 @dataclass(frozen=True)
 class _Judged:
-    """What a micro-batch found, before it is written."""
+    """What a micro-batch found, before it is written; ``errors`` are the messages whose
+    check raised (id -> error), not among ``ids``."""
 
     ids: list[str]
     new_docs: Sequence[BaseModel]
     found: list[Finding]
     subjects: set[tuple[str, str]]
+    related: int = 0
+    errors: dict[str, str] = field(default_factory=dict)
+
+    def merge(self, other: _Judged) -> _Judged:
+        """Both halves of a split batch, as if checked together (a finding both saw once)."""
+        found = {f.fingerprint: f for f in (*self.found, *other.found)}
+        return _Judged(
+            [*self.ids, *other.ids],
+            [*self.new_docs, *other.new_docs],
+            list(found.values()),
+            self.subjects | other.subjects,
+            self.related + other.related,
+            self.errors | other.errors,
+        )
 
 
 class StreamChecker:
@@ -105,9 +128,11 @@ class StreamChecker:
         policy_file: Path | None = None,
         batch: int = 200,
         master_ttl_s: float = 60.0,
+        max_attempts: int = 3,
         clock: Clock = utcnow,
     ) -> None:
         self._sessions = sessions
+        self.max_attempts = max_attempts
         self._policy_file = policy_file
         self.batch = batch
         self._ttl_s = master_ttl_s
@@ -140,7 +165,7 @@ class StreamChecker:
             if self._row_locks:
                 # PostgreSQL: the claimed rows stay locked (others skip them) until the commit.
                 with self._sessions.begin() as session:
-                    judged = self._judge(session, master, policy, now, check)
+                    judged = self._claim_and_judge(session, master, policy, now)
                     if judged is not None:
                         self._record(session, judged, policy, now, check, started)
             else:
@@ -148,7 +173,7 @@ class StreamChecker:
                 # transaction that turns into a write fails at once in WAL mode if a writer
                 # (ingest) committed meanwhile; one that starts with its write waits its turn.
                 with self._sessions() as session:
-                    judged = self._judge(session, master, policy, now, check)
+                    judged = self._claim_and_judge(session, master, policy, now)
                 if judged is not None:
                     with self._sessions.begin() as session:
                         self._record(session, judged, policy, now, check, started)
@@ -163,25 +188,61 @@ class StreamChecker:
     def _row_locks(self) -> bool:
         return bool(self._sessions.kw["bind"].dialect.name == "postgresql")
 
-    def _judge(
-        self,
-        session: Session,
-        master: MasterFrames,
-        policy: QualityPolicy,
-        now: dt.datetime,
-        check: StreamCheck,
+    def _claim_and_judge(
+        self, session: Session, master: MasterFrames, policy: QualityPolicy, now: dt.datetime
     ) -> _Judged | None:
-        """Claim queued messages and run the document rules over them and their relations."""
+        """Claim queued messages and judge them, isolating any whose check raises."""
         ids = claim_pending(session, self.batch)
         if not ids:
             return None
+        # A message that raised before is checked alone, so that it costs one check rather
+        # than a bisection of the whole batch on every try.
+        suspects = failed_before(session, ids)
+        fresh = [i for i in ids if i not in suspects]
+        judged = self._isolating(session, fresh, master, policy, now)
+        for message_id in sorted(suspects):
+            judged = judged.merge(self._isolating(session, [message_id], master, policy, now))
+        return judged
+
+    def _isolating(
+        self,
+        session: Session,
+        ids: list[str],
+        master: MasterFrames,
+        policy: QualityPolicy,
+        now: dt.datetime,
+    ) -> _Judged:
+        """Judge ``ids``; if that raises, judge each half on its own, down to the single
+        messages that raise (k culprits in n cost about 2k·log2(n) extra checks)."""
+        if not ids:
+            return _Judged([], [], [], set())
+        try:
+            return self._judge(session, ids, master, policy, now)
+        except SQLAlchemyError:
+            raise  # the database, not the documents: the whole batch is retried
+        except Exception as error:  # a rule that raises on these documents
+            if len(ids) == 1:
+                log.warning("streaming check of message %s raised: %r", ids[0], error)
+                reason = f"{type(error).__name__}: {error}"
+                return _Judged([], [], [], set(), errors={ids[0]: reason})
+            half = len(ids) // 2
+            first = self._isolating(session, ids[:half], master, policy, now)
+            return first.merge(self._isolating(session, ids[half:], master, policy, now))
+
+    def _judge(
+        self,
+        session: Session,
+        ids: list[str],
+        master: MasterFrames,
+        policy: QualityPolicy,
+        now: dt.datetime,
+    ) -> _Judged:
+        """Run the document rules over these messages' documents and their relations."""
         new = documents_of_messages(session, ids)
-        check.messages, check.documents = len(ids), len(new)
         new_docs = list(new.values())
         links = related_keys(new_docs)
         related = {k: d for k, d in related_documents(session, links, new_docs).items()
                    if k not in new}  # fmt: skip
-        check.related = len(related)
         documents = _in_arrival_order(new | related)
         found = (
             check_documents(documents, master, policy.config, now, streaming=True)
@@ -190,8 +251,8 @@ class StreamChecker:
         )
         related_pos = [d for (kind, _), d in related.items() if kind == "purchase_order"]
         found = findings_about(found, [*new_docs, *related_pos])
-        check.findings = len(found)
-        return _Judged(ids, new_docs, found, _subjects(new_docs, links.po_numbers))
+        subjects = _subjects(new_docs, links.po_numbers)
+        return _Judged(ids, new_docs, found, subjects, len(related))
 
     def _record(
         self,
@@ -206,6 +267,12 @@ class StreamChecker:
         transaction; the queue delete comes first so that it decides who checked them."""
         if release_checked(session, judged.ids) != len(judged.ids):
             raise QueueContention("another checker took some of these messages")
+        check.messages, check.documents = len(judged.ids), len(judged.new_docs)
+        check.related, check.findings = judged.related, len(judged.found)
+        check.failed = sorted(judged.errors)
+        check.set_aside = record_failures(
+            session, judged.errors, now, max_attempts=self.max_attempts, actor=SYSTEM_ACTOR
+        )
         existing = findings_for(session, {f.fingerprint for f in judged.found}, judged.subjects)
         result = reconcile(
             existing,

@@ -35,6 +35,7 @@ class QualityWorkerConfig:
     batch: int = 1000  # messages per check at most
     freshness_every_s: float = 900.0  # how often some worker re-judges feed freshness
     master_ttl_s: float = 60.0  # master data and policy re-read at most this often
+    max_attempts: int = 3  # checks of a message that may raise before it is set aside
 
 
 class QualityWorker:
@@ -54,6 +55,7 @@ class QualityWorker:
             policy_file=policy_file,
             batch=self.config.batch,
             master_ttl_s=self.config.master_ttl_s,
+            max_attempts=self.config.max_attempts,
         )
 
     def run_once(self, *, force: bool = False) -> int:
@@ -64,8 +66,14 @@ class QualityWorker:
         backlog = self._backlog()
         due = backlog.pending >= config.min_batch or backlog.lag_s(utcnow()) >= config.linger_s
         if backlog.pending and (due or force):
-            checked = self.checker.check_once().messages
-            return max(backlog.pending - checked, 0)
+            check = self.checker.check_once()
+            for message_id in check.set_aside:
+                log.error(
+                    "message %s set aside after %d failed checks; "
+                    "see `gateway quality failed`, then `gateway quality retry %s`",
+                    message_id, self.config.max_attempts, message_id,
+                )  # fmt: skip
+            return max(backlog.pending - check.messages - len(check.set_aside), 0)
         return backlog.pending
 
     def run(self, stop: threading.Event, *, until_idle: bool = False) -> None:

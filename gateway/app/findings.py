@@ -78,12 +78,15 @@ def act(
     scope = caller.scope("finding", "write")
     now = dt.datetime.now(dt.UTC)
     with sessions.begin() as session:
-        row = store.get_finding(session, scope, fingerprint)
+        # Locked on PostgreSQL so that a check cannot write between this read and the move;
+        # SQLite reads outside the write transaction, so the write compares what it read.
+        row = store.get_finding(session, scope, fingerprint, lock=True)
         if row is None:
             raise NotVisible(f"no finding {fingerprint}")
+        before = store.tracked(row)
         try:
             moved = apply_action(
-                store.tracked(row),
+                before,
                 action,
                 caller.principal.id,
                 now,
@@ -92,6 +95,12 @@ def act(
             )
         except TransitionError as error:
             return problem(409, "Not allowed in this state", str(error), code=error.code)
-        store.save_transition(session, row, moved.finding)
+        if not store.update_unless_changed(session, before, moved.finding):
+            return problem(
+                409,
+                "Changed meanwhile",
+                f"finding {fingerprint} changed while this {action} was applied: read it again",
+                code="QUALITY_CONCURRENT_CHANGE",
+            )
         store.audit_events(session, [moved.event])
     return to_record(moved.finding)

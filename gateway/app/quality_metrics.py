@@ -70,6 +70,11 @@ class QualityCollector(Collector):
             "Processed messages queued for the streaming check",
             value=backlog.pending,
         )
+        yield GaugeMetricFamily(
+            "gateway_quality_stream_failed",
+            "Messages set aside after their streaming check raised (gateway quality retry)",
+            value=backlog.failed,
+        )
         yield from _run_families(marks)
 
 

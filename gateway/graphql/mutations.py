@@ -89,18 +89,23 @@ async def _move_finding(
     actor, now = info.context.principal_id, dt.datetime.now(dt.UTC)
 
     def move(session: Any) -> FindingResult:
-        row = store.get_finding(session, scope, fingerprint)
+        # Locked on PostgreSQL; compared on SQLite, which reads outside the write (as REST).
+        row = store.get_finding(session, scope, fingerprint, lock=True)
         if row is None:
             return NotFound(message=f"no finding {fingerprint}", code="finding.not_found")
+        before = store.tracked(row)
         try:
-            moved = apply_action(store.tracked(row), action, actor, now, reason=reason, until=until)
+            moved = apply_action(before, action, actor, now, reason=reason, until=until)
         except TransitionError as error:
             if error.code in _INPUT_CODES:
                 return invalid(_INPUT_CODES[error.code], str(error), error.code)
             return NotAllowedInState(message=str(error), code=error.code)
-        store.save_transition(session, row, moved.finding)
+        if not store.update_unless_changed(session, before, moved.finding):
+            message = f"finding {fingerprint} changed during this {action}: read it again"
+            return NotAllowedInState(message=message, code="QUALITY_CONCURRENT_CHANGE")
         store.audit_events(session, [moved.event])
         session.flush()
+        session.refresh(row)
         return FindingChanged(finding=Finding.of(row))
 
     return await info.context.write(move)

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Select, false, func, select
+from sqlalchemy import ColumnElement, Select, false, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from access import Scope
@@ -47,6 +48,75 @@ def write_reconciliation(session: Session, result: Reconciliation) -> None:
             for name, value in _row_values(changed[row.fingerprint]).items():
                 setattr(row, name, value)
     audit_events(session, result.events)
+
+
+# What a lifecycle move, an escalation or a sighting changes: if any differs from what a
+# writer read, someone else wrote the finding since (compare-and-set, on both backends).
+_VERSION = ("state", "changed_at", "last_seen", "seen_count", "escalation_level", "owner")
+_CHUNK = 500
+
+
+def _unchanged_since(before: TrackedFinding) -> list[ColumnElement[bool]]:
+    values = _row_values(before)
+    return [getattr(FindingRow, name).is_not_distinct_from(values[name]) for name in _VERSION]
+
+
+def update_unless_changed(session: Session, before: TrackedFinding, after: TrackedFinding) -> bool:
+    """Write ``after`` over the finding if it still is as ``before`` was read; False (nothing
+    written) when another writer changed it meanwhile."""
+    result = session.execute(
+        update(FindingRow)
+        .where(FindingRow.fingerprint == before.fingerprint, *_unchanged_since(before))
+        .values(**_row_values(after))
+        .execution_options(synchronize_session=False)
+    )
+    return int(getattr(result, "rowcount", 0)) == 1
+
+
+def insert_new(session: Session, created: Sequence[TrackedFinding]) -> set[str]:
+    """Insert findings unless their fingerprint exists (another writer created it since it
+    was read); the fingerprints that were not inserted."""
+    insert = postgresql.insert if is_postgres(session) else sqlite.insert
+    skipped: set[str] = set()
+    for start in range(0, len(created), _CHUNK):
+        chunk = created[start : start + _CHUNK]
+        statement = (
+            insert(FindingRow)
+            .values([_row_values(t) for t in chunk])
+            .on_conflict_do_nothing(index_elements=[FindingRow.fingerprint])
+            .returning(FindingRow.fingerprint)
+        )
+        inserted = set(session.scalars(statement))
+        skipped |= {t.fingerprint for t in chunk} - inserted
+    return skipped
+
+
+def write_unless_changed(
+    session: Session, result: Reconciliation, read: Mapping[str, TrackedFinding]
+) -> set[str]:
+    """Write a reconciliation made from findings ``read`` earlier, without a lock: creates
+    that another writer made first and changes to findings someone changed since are left
+    out (with their audit events); the fingerprints left out, to reconcile again."""
+    conflicts = insert_new(session, result.created)
+    for after in (*result.updated, *result.resolved, *result.reopened):
+        if not update_unless_changed(session, read[after.fingerprint], after):
+            conflicts.add(after.fingerprint)
+    audit_events(session, [e for e in result.events if e.fingerprint not in conflicts])
+    return conflicts
+
+
+def findings_by_fingerprint(
+    session: Session, fingerprints: Collection[str], *, lock: bool = False
+) -> list[TrackedFinding]:
+    """These stored findings; with ``lock``, locked until the commit on PostgreSQL."""
+    query = select(FindingRow).where(FindingRow.fingerprint.in_(sorted(fingerprints)))
+    if lock and is_postgres(session):
+        query = query.with_for_update()
+    return [tracked(row) for row in session.scalars(query.order_by(FindingRow.id))]
+
+
+def is_postgres(session: Session) -> bool:
+    return session.get_bind().dialect.name == "postgresql"
 
 
 def audit_events(session: Session, events: Sequence[AuditEvent]) -> None:
@@ -91,8 +161,15 @@ def list_findings(
     return [(row.id, tracked(row)) for row in rows], (rows[-1].id if rows else after_id)
 
 
-def get_finding(session: Session, scope: Scope, fingerprint: str) -> FindingRow | None:
-    return session.scalar(_scoped(scope).where(FindingRow.fingerprint == fingerprint))
+def get_finding(
+    session: Session, scope: Scope, fingerprint: str, *, lock: bool = False
+) -> FindingRow | None:
+    """The finding in scope; with ``lock``, locked until the commit on PostgreSQL (a
+    lifecycle move then cannot interleave with a check's write)."""
+    query = _scoped(scope).where(FindingRow.fingerprint == fingerprint)
+    if lock and is_postgres(session):
+        query = query.with_for_update()
+    return session.scalar(query)
 
 
 def save_transition(session: Session, row: FindingRow, tracked: TrackedFinding) -> None:

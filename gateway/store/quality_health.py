@@ -42,8 +42,9 @@ def finding_events(session: Session) -> list[tuple[str, str, str, int]]:
 
 @dataclass(frozen=True)
 class StreamBacklog:
-    pending: int
+    pending: int  # waiting for a check (the set-aside ones not counted)
     oldest_processed_at: dt.datetime | None
+    failed: int = 0  # set aside after their check raised (``gateway quality failed``)
 
     def lag_s(self, now: dt.datetime) -> float:
         """Age of the oldest processed message not yet checked (0 when none waits)."""
@@ -53,10 +54,15 @@ class StreamBacklog:
 
 
 def stream_backlog(session: Session) -> StreamBacklog:
-    pending, oldest = session.execute(
-        select(func.count(), func.min(QualityPendingRow.processed_at))
+    waiting = QualityPendingRow.failed_at.is_(None)
+    pending, oldest, failed = session.execute(
+        select(
+            func.count().filter(waiting),
+            func.min(QualityPendingRow.processed_at).filter(waiting),
+            func.count().filter(QualityPendingRow.failed_at.is_not(None)),
+        )
     ).one()
-    return StreamBacklog(int(pending), _aware(oldest))
+    return StreamBacklog(int(pending), _aware(oldest), int(failed))
 
 
 def run_marks(session: Session) -> list[QualityRunRow]:

@@ -37,10 +37,22 @@ def is_postgres(session: Session) -> bool:
 def claim_pending(session: Session, limit: int) -> list[str]:
     """The oldest queued message ids, locked for this transaction on PostgreSQL (others skip
     them); on SQLite the delete at the end re-checks (``release_checked``)."""
-    query = select(QualityPendingRow.message_id).order_by(QualityPendingRow.processed_at)
+    query = (
+        select(QualityPendingRow.message_id)
+        .where(QualityPendingRow.failed_at.is_(None))  # set aside: see quality_failures
+        .order_by(QualityPendingRow.processed_at)
+    )
     if is_postgres(session):
         query = query.with_for_update(skip_locked=True)
     return list(session.scalars(query.limit(limit)))
+
+
+def failed_before(session: Session, message_ids: Collection[str]) -> set[str]:
+    """Those of these queued messages whose check has raised before (``attempts`` > 0)."""
+    query = select(QualityPendingRow.message_id).where(
+        QualityPendingRow.message_id.in_(list(message_ids)), QualityPendingRow.attempts > 0
+    )
+    return set(session.scalars(query))
 
 
 def release_checked(session: Session, message_ids: Collection[str]) -> int:
@@ -58,8 +70,11 @@ def release_checked(session: Session, message_ids: Collection[str]) -> int:
 
 
 def queued_before(session: Session, moment: dt.datetime) -> list[str]:
-    """Queued message ids processed before ``moment`` (a batch re-check covers them)."""
-    query = select(QualityPendingRow.message_id).where(QualityPendingRow.processed_at < moment)
+    """Queued message ids processed before ``moment`` (a batch re-check covers them); not
+    the set-aside ones, which wait for ``gateway quality retry``."""
+    query = select(QualityPendingRow.message_id).where(
+        QualityPendingRow.processed_at < moment, QualityPendingRow.failed_at.is_(None)
+    )
     return list(session.scalars(query))
 
 

@@ -49,6 +49,11 @@ class QualityPendingRow(Base):
     __tablename__ = "quality_pending"
     message_id: Mapped[str] = mapped_column(ForeignKey("inbox_messages.id"), primary_key=True)
     processed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), index=True)
+    # Checks of this message that raised; at ``max_attempts`` it is set aside (``failed_at``)
+    # so that it no longer holds up the queue, until ``gateway quality retry`` puts it back.
+    attempts: Mapped[int] = mapped_column(default=0, server_default="0")
+    failed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    last_error: Mapped[str | None] = mapped_column(Text)
 
 
 class QualityRunRow(Base):
