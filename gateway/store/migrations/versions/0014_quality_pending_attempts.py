@@ -1,7 +1,7 @@
 """quality_pending: attempts, set-aside time and last error of a failing check
 
 Revision ID: 0014
-Revises: 0005
+Revises: 0011
 Create Date: 2026-11-22
 """
 
@@ -12,7 +12,7 @@ from alembic import op
 
 
 revision = '0014'
-down_revision = '0005'
+down_revision = '0011'
 branch_labels = None
 depends_on = None
 
