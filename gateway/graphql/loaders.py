@@ -156,3 +156,10 @@ class Loaders:
         return self.get(
             "proposal_changes", lambda s, keys: planning_fetch.proposal_changes(s, scope, keys)
         )
+
+    def at_risk(self, weeks: int) -> DataLoader[str, list[Any]]:
+        scope, context = self._context.scope("buffer"), self._context
+        return self.get(
+            ("at_risk", weeks),
+            lambda s, keys: planning_fetch.at_risk(s, scope, keys, weeks, context.plan_run(s)),
+        )

@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING, Annotated, Any
 import strawberry
 from graphql import GraphQLError
 
-from gateway.graphql import planning_fetch
 from gateway.graphql.context import GraphInfo
 from gateway.graphql.filters import findings as finding_where
 from gateway.graphql.filters import items as item_where
@@ -127,11 +126,7 @@ class Segment:
     async def at_risk(self, info: GraphInfo, weeks: int = 4) -> list[AtRiskItem]:
         if not 1 <= weeks <= MAX_WEEKS:
             raise GraphQLError(f"weeks must be 1 to {MAX_WEEKS}, got {weeks}")
-        context, segment = info.context, str(self.id)
-        scope = context.scope("buffer")
-        rows = await context.run(
-            lambda s: planning_fetch.at_risk(s, scope, segment, weeks, context.plan_run(s))
-        )
+        rows = await info.context.loaders.at_risk(weeks).load(str(self.id))
         return [AtRiskItem.of(row) for row in rows]
 
 

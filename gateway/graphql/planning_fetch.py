@@ -170,19 +170,19 @@ def _on_order(until: dt.date) -> Any:
 def at_risk(
     session: Session,
     scope: Scope,
-    segment_id: str,
+    keys: Sequence[str],
     weeks: int,
     run: tuple[int, dt.date] | None,
-) -> list[Any]:
-    """Items of a segment (in scope) whose projected position at the end of the window falls
+) -> list[list[Any]]:
+    """Per segment: its items (in scope) whose projected position at the end of the window falls
     below their safety stock, with the figures; worst shortfall first.
 
     Per item, summed over its locations in the newest run:
     ``projected = on hand + open PO quantity due in the window - consensus over the window``;
-    at risk when ``projected < safety stock``. One statement.
+    at risk when ``projected < safety stock``. One statement for the batch of segments.
     """
     if run is None:
-        return []
+        return [[] for _ in keys]
     run_id, as_of = run
     until = as_of + dt.timedelta(days=DAYS_PER_WEEK * weeks)
     buffer = (
@@ -220,6 +220,7 @@ def at_risk(
     query = (
         select(
             ItemRow.id.label("item_id"),
+            ItemRow.segment_id,
             ItemRow.description,
             buffer.c.locations,
             func.coalesce(on_hand.c.on_hand, 0.0).label("on_hand"),
@@ -235,10 +236,13 @@ def at_risk(
         .outerjoin(on_hand, on_hand.c.item_id == ItemRow.id)
         .outerjoin(on_order, on_order.c.item_id == ItemRow.id)
         .where(
-            ItemRow.segment_id == segment_id,
+            ItemRow.segment_id.in_(keys),
             scopes.items_where(scope),
             projected < buffer.c.safety_stock,
         )
         .order_by((buffer.c.safety_stock - projected).desc(), ItemRow.id)
     )
-    return list(session.execute(query))
+    groups: dict[str, list[Any]] = {k: [] for k in keys}
+    for row in session.execute(query):
+        groups[row.segment_id].append(row)
+    return [groups[k] for k in keys]

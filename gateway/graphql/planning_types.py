@@ -170,6 +170,7 @@ class ProposalChange:
     from_class: str
     to_class: str
     reason: str
+    volume_share: float = strawberry.field(description="The item's share of the volume.")
 
 
 @strawberry.type(description="A classification run's proposal (pending until decided).")
@@ -206,6 +207,7 @@ def _change(row: Any) -> ProposalChange:
         from_class=row.from_class,
         to_class=row.to_class,
         reason=row.reason,
+        volume_share=row.volume_share,
     )
 
 
