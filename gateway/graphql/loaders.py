@@ -161,5 +161,7 @@ class Loaders:
         scope, context = self._context.scope("buffer"), self._context
         return self.get(
             ("at_risk", weeks),
-            lambda s, keys: planning_fetch.at_risk(s, scope, keys, weeks, context.plan_run(s)),
+            lambda s, keys: planning_fetch.at_risk_cached(
+                s, scope, keys, weeks, context.plan_run(s)
+            ),
         )

@@ -22,6 +22,7 @@ from gateway.graphql.planning_types import (
     ItemBuffer,
     LocationForecast,
     ScorecardMonth,
+    SegmentHealth,
     buffer_of,
     forecasts_of,
     scorecard_of,
@@ -123,11 +124,11 @@ class Segment:
         "within `weeks` weeks (1 to 26), worst shortfall first. One SQL statement.",
         extensions=[can("buffer")],
     )
-    async def at_risk(self, info: GraphInfo, weeks: int = 4) -> list[AtRiskItem]:
+    async def at_risk(self, info: GraphInfo, weeks: int = 4) -> SegmentHealth:
         if not 1 <= weeks <= MAX_WEEKS:
             raise GraphQLError(f"weeks must be 1 to {MAX_WEEKS}, got {weeks}")
         rows = await info.context.loaders.at_risk(weeks).load(str(self.id))
-        return [AtRiskItem.of(row) for row in rows]
+        return SegmentHealth(weeks=weeks, items=[AtRiskItem.of(row) for row in rows])
 
 
 async def _findings(

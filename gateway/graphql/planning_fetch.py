@@ -9,10 +9,12 @@ statement that aggregates buffers, consensus forecast, inventory and open orders
 from __future__ import annotations
 
 import datetime as dt
+import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, Float, and_, case, cast, false, func, select
+from sqlalchemy import ColumnElement, Float, and_, case, cast, false, func, literal, select
 from sqlalchemy.orm import Session
 
 from access import Scope
@@ -24,16 +26,20 @@ from gateway.store.document_tables import (
     PurchaseOrderLineRow,
     PurchaseOrderRow,
     ReceiptLineRow,
+    ReceiptRow,
 )
 from gateway.store.planning_tables import (
     BufferRow,
     ForecastCellRow,
+    OverrideRow,
     ProposalChangeRow,
     ScorecardRow,
 )
-from gateway.store.tables import ItemRow, ItemSourceRow
+from gateway.store.tables import AuditRow, ItemRow, ItemSourceRow
 
 DAYS_PER_WEEK = 7
+# An order line overdue by more than this is not counted as supply on the way.
+OVERDUE_WEEKS = 8
 
 
 def _items_in(scope: Scope, column: Any) -> ColumnElement[bool]:
@@ -107,7 +113,7 @@ def proposal_changes(
 # --- segment health: items at risk of stockout ----------------------------------------------
 
 
-def _on_hand() -> Any:
+def _on_hand(items: Any) -> Any:
     """On hand per item: the newest report per location and item, summed over locations."""
     newest = (
         select(
@@ -121,6 +127,7 @@ def _on_hand() -> Any:
             .label("newest"),
         )
         .join(InventoryPositionRow, InventoryPositionRow.id == InventoryLineRow.document_id)
+        .where(InventoryLineRow.buyer_item.in_(items))
         .subquery()
     )
     return (
@@ -131,40 +138,107 @@ def _on_hand() -> Any:
     )
 
 
-def _on_order(until: dt.date) -> Any:
-    """Open PO quantity per item due by ``until``: ordered minus good receipts, per line."""
-    received = (
+def _on_order(since: dt.date, until: dt.date, items: Any) -> Any:
+    """Open PO quantity per item due in ``(since, until]``: per order number and item, the
+    quantity ordered minus the good quantity received, when positive.
+
+    One UNION ALL of order lines and receipt lines grouped by (order number, item): no join
+    against a grouped subquery, which SQLite would have to materialize and search."""
+    ordered = (
         select(
-            ReceiptLineRow.po_number,
-            ReceiptLineRow.buyer_item,
-            func.sum(ReceiptLineRow.quantity_received - ReceiptLineRow.quantity_rejected).label(
-                "quantity"
-            ),
+            PurchaseOrderRow.po_number.label("po_number"),
+            PurchaseOrderLineRow.buyer_item.label("item_id"),
+            cast(PurchaseOrderLineRow.quantity, Float).label("ordered"),
+            literal(0.0, Float).label("received"),
         )
-        .group_by(ReceiptLineRow.po_number, ReceiptLineRow.buyer_item)
-        .subquery()
+        .join(PurchaseOrderRow, PurchaseOrderRow.id == PurchaseOrderLineRow.document_id)
+        .where(
+            PurchaseOrderLineRow.buyer_item.in_(items),
+            PurchaseOrderLineRow.requested_date > since,
+            PurchaseOrderLineRow.requested_date <= until,
+        )
     )
-    open_quantity = cast(PurchaseOrderLineRow.quantity, Float) - cast(
-        func.coalesce(received.c.quantity, 0), Float
+    due = ordered.subquery()
+    received = select(
+        ReceiptLineRow.po_number,
+        ReceiptLineRow.buyer_item,
+        literal(0.0, Float),
+        cast(ReceiptLineRow.quantity_received - ReceiptLineRow.quantity_rejected, Float),
+    ).where(
+        ReceiptLineRow.po_number.in_(select(due.c.po_number)),
+        ReceiptLineRow.buyer_item.in_(items),
+    )
+    both = ordered.union_all(received).subquery()
+    per_order = (
+        select(
+            both.c.item_id,
+            (func.sum(both.c.ordered) - func.sum(both.c.received)).label("open"),
+        )
+        .group_by(both.c.po_number, both.c.item_id)
+        .subquery()
     )
     return (
         select(
-            PurchaseOrderLineRow.buyer_item.label("item_id"),
-            func.sum(case((open_quantity > 0, open_quantity), else_=0.0)).label("on_order"),
+            per_order.c.item_id,
+            func.sum(case((per_order.c.open > 0, per_order.c.open), else_=0.0)).label("on_order"),
         )
-        .join(PurchaseOrderRow, PurchaseOrderRow.id == PurchaseOrderLineRow.document_id)
-        .outerjoin(
-            received,
-            (received.c.po_number == PurchaseOrderRow.po_number)
-            & (received.c.buyer_item == PurchaseOrderLineRow.buyer_item),
-        )
-        .where(
-            (PurchaseOrderLineRow.requested_date.is_(None))
-            | (PurchaseOrderLineRow.requested_date <= until)
-        )
-        .group_by(PurchaseOrderLineRow.buyer_item)
+        .group_by(per_order.c.item_id)
         .subquery()
     )
+
+
+def inputs_version(session: Session) -> tuple[Any, ...]:
+    """The newest ids of what ``at_risk`` reads besides the run: audited changes (overrides,
+    policy and master-data changes by people), inventory reports, orders and receipts. Every
+    change to them inserts a row, so equal versions mean equal answers. One statement over
+    primary keys."""
+    tables = (AuditRow, InventoryPositionRow, PurchaseOrderRow, ReceiptRow, OverrideRow)
+    return tuple(session.execute(select(*(_newest(t) for t in tables))).one())
+
+
+def _newest(table: Any) -> Any:
+    return select(func.max(table.id)).scalar_subquery()
+
+
+_CACHE: OrderedDict[tuple[Any, ...], list[list[Any]]] = OrderedDict()
+_CACHE_SIZE = 256
+_CACHE_LOCK = threading.Lock()
+
+
+def at_risk_cached(
+    session: Session,
+    scope: Scope,
+    keys: Sequence[str],
+    weeks: int,
+    run: tuple[int, dt.date] | None,
+) -> list[list[Any]]:
+    """``at_risk``, remembered per database, run, segments, window, scope and inputs version
+    (rows are immutable): a repeated question costs one primary-key statement."""
+    if run is None:
+        return [[] for _ in keys]
+    bind = session.get_bind()
+    segments = None if scope.segments is None else tuple(sorted(scope.segments))
+    key = (
+        id(bind.engine),
+        str(bind.engine.url),
+        run,
+        tuple(keys),
+        weeks,
+        segments,
+        scope.supplier_id,
+    )
+    key += inputs_version(session)
+    with _CACHE_LOCK:
+        found = _CACHE.get(key)
+        if found is not None:
+            _CACHE.move_to_end(key)
+            return found
+    rows = at_risk(session, scope, keys, weeks, run)
+    with _CACHE_LOCK:
+        _CACHE[key] = rows
+        while len(_CACHE) > _CACHE_SIZE:
+            _CACHE.popitem(last=False)
+    return rows
 
 
 def at_risk(
@@ -185,6 +259,8 @@ def at_risk(
         return [[] for _ in keys]
     run_id, as_of = run
     until = as_of + dt.timedelta(days=DAYS_PER_WEEK * weeks)
+    # every part reads only the segments' items in scope, so SQLite need not group the rest
+    items = select(ItemRow.id).where(ItemRow.segment_id.in_(keys), scopes.items_where(scope))
     buffer = (
         select(
             BufferRow.item_id,
@@ -192,7 +268,7 @@ def at_risk(
             func.sum(BufferRow.reorder_point).label("reorder_point"),
             func.count().label("locations"),
         )
-        .where(BufferRow.run_id == run_id)
+        .where(BufferRow.run_id == run_id, BufferRow.item_id.in_(items))
         .group_by(BufferRow.item_id)
         .subquery()
     )
@@ -200,13 +276,15 @@ def at_risk(
         select(ForecastCellRow.item_id, func.sum(ForecastCellRow.consensus).label("demand"))
         .where(
             ForecastCellRow.run_id == run_id,
+            ForecastCellRow.item_id.in_(items),
             ForecastCellRow.period_start > as_of,
             ForecastCellRow.period_start <= until,
         )
         .group_by(ForecastCellRow.item_id)
         .subquery()
     )
-    on_hand, on_order = _on_hand(), _on_order(until)
+    since = as_of - dt.timedelta(days=DAYS_PER_WEEK * OVERDUE_WEEKS)
+    on_hand, on_order = _on_hand(items), _on_order(since, until, items)
     have = func.coalesce(on_hand.c.on_hand, 0.0) + func.coalesce(on_order.c.on_order, 0.0)
     projected = (have - func.coalesce(demand.c.demand, 0.0)).label("projected")
     primary = (

@@ -271,3 +271,20 @@ class AtRiskItem:
 
         row = await info.context.loaders.item().load(str(self.item_id))
         return None if row is None else Item.of(row)
+
+
+@strawberry.type(description="Segment health: the items at risk of stockout in the window.")
+class SegmentHealth:
+    weeks: int
+    items: list[AtRiskItem] = strawberry.field(description="Worst shortfall first.")
+
+    @strawberry.field(
+        description="The primary suppliers of the items at risk, each once (in the caller's "
+        "scope): ask for their scorecard here rather than under every item."
+    )
+    async def suppliers(self, info: GraphInfo) -> list[SupplierRef]:
+        from gateway.graphql.master import Supplier
+
+        ids = sorted({str(i.supplier_id) for i in self.items if i.supplier_id is not None})
+        rows = await info.context.loaders.supplier().load_many(ids)
+        return [Supplier.of(row) for row in rows if row is not None]

@@ -135,7 +135,7 @@ def test_a_supplier_has_no_buffers_proposals_or_segment_health(world: World) -> 
         '{ item(id: "ITM00001") { buffer { safetyStock } } }',
         "{ proposals { totalCount } }",
         "{ thresholds { version } }",
-        f'{{ segment(id: "{segment}") {{ atRisk {{ itemId }} }} }}',
+        f'{{ segment(id: "{segment}") {{ atRisk {{ weeks }} }} }}',
     ):
         errors = _errors(world, text, "supplier")
         assert errors and errors[0]["extensions"]["code"] == "access.forbidden", text
@@ -188,9 +188,13 @@ def test_no_key_is_a_401(world: World) -> None:
 
 
 AT_RISK = """query($s: ID!) { segment(id: $s) { atRisk(weeks: 4) {
-  itemId locations onHand onOrder demand safetyStock reorderPoint projected shortfall stockout
-  supplierId supplier { id scorecard(segmentId: $s) { otif otifTrend rank } }
-  item { buffer { safetyStock } forecasts { periods { periodStart consensus } } }
+  weeks
+  items {
+    itemId locations onHand onOrder demand safetyStock reorderPoint projected shortfall stockout
+    supplierId supplier { id }
+    item { buffer { safetyStock } forecasts { periods { periodStart consensus } } }
+  }
+  suppliers { id scorecard(segmentId: $s) { otif otifTrend rank } }
 } } }"""
 
 
@@ -201,7 +205,10 @@ def test_segment_health_lists_items_below_safety_stock(world: World) -> None:
         until = run.as_of + dt.timedelta(days=28)
     found = 0
     for segment in world.segments:
-        for risk in world.data(AT_RISK, {"s": segment})["segment"]["atRisk"]:
+        health = world.data(AT_RISK, {"s": segment})["segment"]["atRisk"]
+        suppliers = {s["id"] for s in health["suppliers"]}
+        assert suppliers == {r["supplierId"] for r in health["items"]}
+        for risk in health["items"]:
             found += 1
             assert risk["projected"] < risk["safetyStock"]
             assert risk["projected"] == pytest.approx(
@@ -221,6 +228,28 @@ def test_segment_health_lists_items_below_safety_stock(world: World) -> None:
     assert found
 
 
+def test_segment_health_follows_an_override(world: World) -> None:
+    """The answer is remembered per inputs version: an override (a new audited row) shows."""
+    segment = world.planner_segments[0]
+    text = f'{{ segment(id: "{segment}") {{ atRisk {{ items {{ itemId demand }} }} }} }}'
+    before = {r["itemId"]: r["demand"] for r in world.data(text)["segment"]["atRisk"]["items"]}
+    item = max(before, key=lambda i: before[i])
+    cells = world.data(
+        f'{{ item(id: "{item}") {{ forecasts(weeks: 1) '
+        "{ locationId periods { periodStart consensus } } } }"
+    )["item"]["forecasts"][0]
+    week, location = cells["periods"][0]["periodStart"], cells["locationId"]
+    done = world.data(
+        f'mutation {{ overrideForecast(itemId: "{item}", locationId: "{location}", '
+        f'periodStart: "{week}", quantity: 0, reason: "test") {{ __typename }} }}'
+    )
+    assert done["overrideForecast"]["__typename"] == "ForecastOverridden"
+    after = {r["itemId"]: r["demand"] for r in world.data(text)["segment"]["atRisk"]["items"]}
+    expected = before[item] - cells["periods"][0]["consensus"]
+    assert after.get(item, expected) == pytest.approx(expected)
+    assert after != before
+
+
 def test_segment_health_is_scoped(world: World) -> None:
     outside = next(s for s in world.segments if s not in world.planner_segments)
     data = world.data(AT_RISK, {"s": outside}, as_="planner")
@@ -228,5 +257,7 @@ def test_segment_health_is_scoped(world: World) -> None:
     mine = world.data(AT_RISK, {"s": world.planner_segments[0]}, as_="planner")
     admin = world.data(AT_RISK, {"s": world.planner_segments[0]})
     assert mine["segment"]["atRisk"] == admin["segment"]["atRisk"]
-    errors = _errors(world, '{ segment(id: "FAST") { atRisk(weeks: 99) { itemId } } }', "admin")
+    assert mine["segment"]["atRisk"]["items"]
+    text = '{ segment(id: "FAST") { atRisk(weeks: 99) { weeks } } }'
+    errors = _errors(world, text, "admin")
     assert "weeks must be 1 to 26" in errors[0]["message"]
