@@ -8,10 +8,16 @@ p50, p99 and requests/s per query, and each query's p50 and throughput against t
 query's: the framework's ceiling on this machine (authentication included: every request
 carries the planner's key, as a planner's would).
 
-Add a query: one entry in QUERIES (name, text, variables). The "segment health" query of the
-planning results (stockout risk, supplier OTIF) goes here once those are stored.
+The demo gets a classification proposal and a forecast run (as ``gateway demo`` does), so the
+"segment health" query (``Segment.atRisk``: items at risk of stockout in 4 weeks, with their
+primary supplier's OTIF) runs on stored buffers and forecasts: for the planner's segment, and
+for all six segments at once (aliases; the whole 500-item catalogue in one statement).
+
+Add a query: one entry in ``cases``. ``--only WORD`` runs the trivial query and the cases
+whose name contains WORD.
 
 Run: python bench/graphql.py [--seconds 10] [--concurrency 8] [--url URL] [--segment FAST]
+     [--only health]
 """
 
 from __future__ import annotations
@@ -39,6 +45,7 @@ sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"
 sys.path.insert(0, str(ROOT))
 
 from gateway.demo import generate_demo, load_demo  # noqa: E402
+from gateway.planning import propose, recompute  # noqa: E402
 from gateway.quality_run import run_quality  # noqa: E402
 from gateway.store.access import create_key  # noqa: E402
 from gateway.store.engine import make_engine, make_session_factory  # noqa: E402
@@ -60,6 +67,24 @@ SEGMENT_OVERVIEW = f"""query SegmentOverview($segment: ID!) {{
     items(first: 500) {{ nodes {{ {ITEM_FIELDS} }} }}
   }}
 }}"""
+HEALTH_FIELDS = """atRisk(weeks: 4) {
+      items { itemId description onHand onOrder demand safetyStock projected stockout supplierId }
+      suppliers { id name scorecard(segmentId: $segment) { period otif otifTrend rank } }
+    }"""
+SEGMENT_HEALTH = f"""query SegmentHealth($segment: ID!) {{
+  segment(id: $segment) {{ name {HEALTH_FIELDS} }}
+}}"""
+SEGMENTS = ("FAST", "SEAS", "SPARE", "NPI", "EOL", "PREM")
+ALL_HEALTH = (
+    "query AllSegmentsHealth {\n"
+    + "\n".join(
+        f'  {s.lower()}: segment(id: "{s}") {{ name '
+        + HEALTH_FIELDS.replace("$segment", f'"{s}"')
+        + " }"
+        for s in SEGMENTS
+    )
+    + "\n}"
+)
 ALL_ITEMS = f"""query AllItems {{ items(first: 500) {{ nodes {{ {ITEM_FIELDS} }} }} }}"""
 
 
@@ -76,6 +101,15 @@ def cases(segment: str) -> list[Case]:
     gql = "/graphql"
     return [
         Case("trivial { __typename }", "POST", gql, {"query": TRIVIAL}),
+        Case(
+            f"segment health ({segment})",
+            "POST",
+            gql,
+            {"query": SEGMENT_HEALTH, "variables": {"segment": segment}},
+        ),
+        Case(
+            "segment health, 6 segments (admin)", "POST", gql, {"query": ALL_HEALTH}, "admin:demo"
+        ),
         Case(
             f"segment overview ({segment})",
             "POST",
@@ -145,6 +179,10 @@ def build_demo(url: str) -> None:
     started = time.perf_counter()
     load_demo(sessions, generate_demo(7, as_of=dt.date(2026, 11, 20)), lambda *_: None)
     run_quality(sessions, utcnow())
+    with sessions.begin() as session:
+        propose(session, actor="bench")
+    with sessions.begin() as session:
+        recompute(session, actor="bench")
     print(f"demo built in {time.perf_counter() - started:.0f} s")
     engine.dispose()
 
@@ -198,12 +236,15 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--segment", default="FAST")
     parser.add_argument("--url", help="an existing demo database (default: build one)")
+    parser.add_argument("--only", help="run the trivial query and the cases naming this")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         url = args.url or f"sqlite:///{Path(folder) / 'bench.db'}"
         if not args.url:
             build_demo(url)
         todo = cases(args.segment)
+        if args.only:
+            todo = [c for i, c in enumerate(todo) if i == 0 or args.only in c.name]
         keys = issue_keys(url, {case.caller for case in todo})
         with server(url) as base:
             results = {}

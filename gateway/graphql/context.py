@@ -34,6 +34,7 @@ class Context(BaseContext):
     _lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     _scopes: dict[tuple[str, str], Scope | Forbidden] = field(default_factory=dict)
     _loaders: Any = None
+    _plan_run: Any = field(default=False)  # False: not read yet; None: no run
 
     def __post_init__(self) -> None:
         super().__init__()
@@ -78,6 +79,16 @@ class Context(BaseContext):
                 return call(session)
 
         return await run_in_threadpool(transaction)
+
+    def plan_run(self, session: Session) -> tuple[int, Any] | None:
+        """(id, as_of) of the newest complete forecast run, read once per request, so every
+        planning field of a response reads the same run."""
+        if self._plan_run is False:
+            from gateway.store.planning import latest_run
+
+            run = latest_run(session)
+            self._plan_run = None if run is None else (run.id, run.as_of)
+        return self._plan_run  # type: ignore[no-any-return]
 
     @property
     def loaders(self) -> Any:

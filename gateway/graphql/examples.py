@@ -32,6 +32,20 @@ query SegmentOverview($segment: ID!) {
   }
 }"""
 
+SEGMENT_HEALTH = """\
+# Segment health: items at risk of stockout in the next 4 weeks (on hand + open orders due
+# - consensus forecast below safety stock), with their primary supplier's OTIF.
+# Variables: {"segment": "FAST"}
+query SegmentHealth($segment: ID!) {
+  segment(id: $segment) {
+    name
+    atRisk(weeks: 4) {
+      items { itemId description onHand onOrder demand safetyStock projected stockout supplierId }
+      suppliers { id name scorecard(segmentId: $segment) { period otif otifTrend rank peerCount } }
+    }
+  }
+}"""
+
 OPEN_CRITICAL_FINDINGS = """\
 # Critical and error findings still open in a segment, newest first.
 query OpenFindings($segment: ID) {
@@ -85,6 +99,7 @@ mutation Acknowledge($fingerprint: String!) {
 }"""
 
 EXAMPLES = {
+    "SegmentHealth": SEGMENT_HEALTH,
     "SegmentOverview": SEGMENT_OVERVIEW,
     "OpenFindings": OPEN_CRITICAL_FINDINGS,
     "SupplierOpenOrders": LATE_ORDERS,

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy.orm import Session
 from strawberry.dataloader import DataLoader
 
-from gateway.graphql import fetch
+from gateway.graphql import fetch, planning_fetch
 
 if TYPE_CHECKING:
     from gateway.graphql.context import Context
@@ -125,3 +125,43 @@ class Loaders:
     def notice_findings(self) -> DataLoader[str, list[Any]]:
         scope = self._context.scope("finding")
         return self.get("notice_findings", lambda s, keys: fetch.notice_findings(s, scope, keys))
+
+    # --- stored planning results (the newest complete run, read once per request) -----------
+
+    def _run_id(self, session: Session) -> int | None:
+        run = self._context.plan_run(session)
+        return None if run is None else int(run[0])
+
+    def forecasts(self, scope: Any) -> DataLoader[str, Any]:
+        return self.get(
+            "forecasts",
+            lambda s, keys: planning_fetch.forecasts(s, scope, keys, self._run_id(s)),
+        )
+
+    def buffers(self) -> DataLoader[str, list[Any]]:
+        scope = self._context.scope("buffer")
+        return self.get(
+            "buffers", lambda s, keys: planning_fetch.buffers(s, scope, keys, self._run_id(s))
+        )
+
+    def scorecards(self) -> DataLoader[str, list[Any]]:
+        scope = self._context.scope("scorecard")
+        return self.get(
+            "scorecards",
+            lambda s, keys: planning_fetch.scorecards(s, scope, keys, self._run_id(s)),
+        )
+
+    def proposal_changes(self) -> DataLoader[int, list[Any]]:
+        scope = self._context.scope("segmentation")
+        return self.get(
+            "proposal_changes", lambda s, keys: planning_fetch.proposal_changes(s, scope, keys)
+        )
+
+    def at_risk(self, weeks: int) -> DataLoader[str, list[Any]]:
+        scope, context = self._context.scope("buffer"), self._context
+        return self.get(
+            ("at_risk", weeks),
+            lambda s, keys: planning_fetch.at_risk_cached(
+                s, scope, keys, weeks, context.plan_run(s)
+            ),
+        )

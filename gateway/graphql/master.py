@@ -1,28 +1,39 @@
 # mypy: disable-error-code="untyped-decorator"
 # (strawberry types its field and mutation decorators as returning Any)
-"""Master data in the graph: segments and their planning policy, items, suppliers, locations.
-
-Item will gain ``forecasts`` and ``buffer``, and Supplier ``scorecard``, once the stored
-planning results exist: each is one more loader-backed field here, scoped like the others.
-"""
+"""Master data in the graph: segments and their planning policy, items, suppliers, locations,
+with their stored planning results (``Item.forecasts``, ``Item.buffer``,
+``Supplier.scorecard``, ``Segment.atRisk``; the types are in ``planning_types``)."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
+from graphql import GraphQLError
 
 from gateway.graphql.context import GraphInfo
 from gateway.graphql.filters import findings as finding_where
 from gateway.graphql.filters import items as item_where
 from gateway.graphql.inputs import FindingFilter, ItemFilter
 from gateway.graphql.pagination import DEFAULT_PAGE, Connection, connection_of_list
-from gateway.graphql.permissions import can, can_quietly
+from gateway.graphql.permissions import can, can_any, can_quietly, first_scope
+from gateway.graphql.planning_types import (
+    AtRiskItem,
+    ItemBuffer,
+    LocationForecast,
+    ScorecardMonth,
+    SegmentHealth,
+    buffer_of,
+    forecasts_of,
+    scorecard_of,
+)
 from gateway.store.quality_tables import FindingRow
 
 if TYPE_CHECKING:
     from gateway.graphql.documents import Finding, PurchaseOrderLine
 
+MAX_WEEKS = 26
+MAX_MONTHS = 24
 Findings = Annotated["Finding", strawberry.lazy("gateway.graphql.documents")]
 OrderLines = Annotated["PurchaseOrderLine", strawberry.lazy("gateway.graphql.documents")]
 
@@ -107,6 +118,18 @@ class Segment:
         count: int = await loader.load(str(self.id))
         return count
 
+    @strawberry.field(
+        description="Segment health: items whose projected position (on hand + open orders due "
+        "in the window - consensus forecast over the window) falls below their safety stock "
+        "within `weeks` weeks (1 to 26), worst shortfall first. One SQL statement.",
+        extensions=[can("buffer")],
+    )
+    async def at_risk(self, info: GraphInfo, weeks: int = 4) -> SegmentHealth:
+        if not 1 <= weeks <= MAX_WEEKS:
+            raise GraphQLError(f"weeks must be 1 to {MAX_WEEKS}, got {weeks}")
+        rows = await info.context.loaders.at_risk(weeks).load(str(self.id))
+        return SegmentHealth(weeks=weeks, items=[AtRiskItem.of(row) for row in rows])
+
 
 async def _findings(
     info: GraphInfo, column: Any, key: str, f: FindingFilter | None, first: int, after: str | None
@@ -189,6 +212,31 @@ class Item:
         lines = await info.context.loaders.item_order_lines(open_only).load(str(self.id))
         return connection_of_list(lines, first, after, PurchaseOrderLine.of)
 
+    @strawberry.field(
+        description="The newest run's forecast per location (statistical with 80/95 % "
+        "intervals, supplier commit, override, consensus) with the method and its holdout "
+        "accuracy; `weeks` keeps the first periods. Suppliers that co-create see the items "
+        "they supply.",
+        extensions=[can_any("forecast", "consensus_forecast")],
+    )
+    async def forecasts(
+        self, info: GraphInfo, location_id: strawberry.ID | None = None, weeks: int | None = None
+    ) -> list[LocationForecast] | None:
+        if weeks is not None and not 1 <= weeks <= MAX_WEEKS:
+            raise GraphQLError(f"weeks must be 1 to {MAX_WEEKS}, got {weeks}")
+        scope = first_scope(info.context, "forecast", "consensus_forecast")
+        cells, series = await info.context.loaders.forecasts(scope).load(str(self.id))
+        location = None if location_id is None else str(location_id)
+        return forecasts_of(cells, series, location, weeks)
+
+    @strawberry.field(
+        description="Safety stock, reorder point, order-up-to and service level from the "
+        "newest run (totals over locations, and per location); null before a run.",
+        extensions=[can("buffer")],
+    )
+    async def buffer(self, info: GraphInfo) -> ItemBuffer | None:
+        return buffer_of(await info.context.loaders.buffers().load(str(self.id)))
+
 
 @strawberry.type(description="A segment a supplier serves, and its collaboration role there.")
 class SupplierSegment:
@@ -254,6 +302,20 @@ class Supplier:
         loader = info.context.loaders.open_findings(FindingRow.supplier_id)
         count: int = await loader.load(str(self.id))
         return count
+
+    @strawberry.field(
+        description="Delivery scorecard of the newest run: the newest `months` months (1 to "
+        "24) per segment in the caller's scope, newest first, with OTIF trend and peer rank. "
+        "A supplier sees its own only.",
+        extensions=[can("scorecard")],
+    )
+    async def scorecard(
+        self, info: GraphInfo, segment_id: strawberry.ID | None = None, months: int = 1
+    ) -> list[ScorecardMonth] | None:
+        if not 1 <= months <= MAX_MONTHS:
+            raise GraphQLError(f"months must be 1 to {MAX_MONTHS}, got {months}")
+        rows = await info.context.loaders.scorecards().load(str(self.id))
+        return scorecard_of(rows, None if segment_id is None else str(segment_id), months)
 
 
 @strawberry.type(description="A supplier as seen from a segment: with its role there.")

@@ -12,6 +12,7 @@ import strawberry
 
 from access import Forbidden as Denied
 from access import Scope
+from gateway.graphql import planning_mutations as plan
 from gateway.graphql.context import GraphInfo
 from gateway.graphql.documents import Finding
 from gateway.graphql.errors import Forbidden, InvalidInput, NotAllowedInState, NotFound, invalid
@@ -181,3 +182,89 @@ class Mutation:
             )
 
         return await info.context.write(replay)
+
+    @strawberry.mutation(
+        description="Override the consensus forecast of an item-location-week with a reason "
+        "(planner or admin of the item's segment; audited as plan.forecast_overridden)."
+    )
+    async def override_forecast(
+        self,
+        info: GraphInfo,
+        item_id: strawberry.ID,
+        location_id: strawberry.ID,
+        period_start: dt.date,
+        quantity: float,
+        reason: str,
+    ) -> plan.OverrideResult:
+        problem = plan.override_problem(quantity, reason)
+        if problem is not None:
+            return problem
+        scope = await permitted(info, "forecast_override", "write", "overrideForecast")
+        if isinstance(scope, Forbidden):
+            return scope
+        actor = info.context.principal_id
+        args = {"period_start": period_start, "quantity": quantity, "reason": reason}
+        return await info.context.write(
+            lambda s: plan.override(s, scope, actor, str(item_id), str(location_id), args)
+        )
+
+    @strawberry.mutation(
+        description="Apply a pending classification proposal (every segment it changes must "
+        "be yours; audited per item)."
+    )
+    async def approve_proposal(
+        self, info: GraphInfo, id: strawberry.ID, note: str | None = None
+    ) -> plan.DecisionResult:
+        return await _decide(info, "approveProposal", id, note, approve=True)
+
+    @strawberry.mutation(description="Close a pending proposal unapplied, with a note (audited).")
+    async def reject_proposal(
+        self, info: GraphInfo, id: strawberry.ID, note: str
+    ) -> plan.DecisionResult:
+        return await _decide(info, "rejectProposal", id, note, approve=False)
+
+    @strawberry.mutation(
+        description="Queue the newest run's consensus for a supplier's items as an X12 830 "
+        "through sync (audited as plan.forecast_published)."
+    )
+    async def publish_forecast(
+        self, info: GraphInfo, supplier_id: strawberry.ID
+    ) -> plan.PublishResult:
+        scope = await permitted(info, "planning_schedule", "write", "publishForecast")
+        if isinstance(scope, Forbidden):
+            return scope
+        actor = info.context.principal_id
+        return await info.context.write(lambda s: plan.publish(s, scope, actor, str(supplier_id)))
+
+    @strawberry.mutation(
+        description="Recompute forecasts, buffers and scorecards as a new run. Runs inline "
+        "(seconds on the demo) and answers the stored run; one at a time per process."
+    )
+    async def recompute(
+        self, info: GraphInfo, as_of: dt.date | None = None, horizon: int = 26
+    ) -> plan.RecomputeResult:
+        problem = plan.recompute_problem(as_of, horizon)
+        if problem is not None:
+            return problem
+        scope = await permitted(info, "forecast_override", "write", "recompute")
+        if isinstance(scope, Forbidden):
+            return scope
+        actor = info.context.principal_id
+        return await info.context.write(lambda s: plan.run_recompute(s, actor, as_of, horizon))
+
+
+async def _decide(
+    info: GraphInfo, operation: str, id: strawberry.ID, note: str | None, *, approve: bool
+) -> plan.DecisionResult:
+    problem = plan.text_problem("note", note, required=not approve)
+    if problem is not None:
+        return problem
+    if not str(id).isdigit():
+        return invalid("id", f"a proposal id is a number, got {id!r}")
+    scope = await permitted(info, "segmentation", "write", operation)
+    if isinstance(scope, Forbidden):
+        return scope
+    actor = info.context.principal_id
+    return await info.context.write(
+        lambda s: plan.decide(s, scope, actor, int(str(id)), approve, note or "")
+    )

@@ -39,3 +39,30 @@ def can(obj: str, act: str = "read", *, global_only: bool = False) -> Permission
 def can_quietly(obj: str, act: str = "read") -> PermissionExtension:
     """For an optional nested field: out of reach reads as null or an empty list."""
     return PermissionExtension([Granted(obj, act)], use_directives=False, fail_silently=True)
+
+
+class GrantedAny(BasePermission):
+    """The caller holds ``act`` on one of ``objs`` (e.g. forecast, or a co-creating
+    supplier's consensus_forecast)."""
+
+    def __init__(self, objs: tuple[str, ...], act: str = "read") -> None:
+        self.objs, self.act = objs, act
+        self.message = f"not allowed to {act} {' or '.join(objs)} (anywhere)"
+        self.error_extensions = {"code": "access.forbidden", "object": objs[0], "action": act}
+
+    def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
+        return any(not isinstance(info.context.decide(o, self.act), Forbidden) for o in self.objs)
+
+
+def can_any(*objs: str) -> PermissionExtension:
+    """The extension for a field readable under any of ``objs``."""
+    return PermissionExtension([GrantedAny(objs)], use_directives=False)
+
+
+def first_scope(context: Any, *objs: str) -> Any:
+    """The caller's read scope under the first of ``objs`` it holds (NOTHING if none)."""
+    for obj in objs:
+        decided = context.decide(obj, "read")
+        if not isinstance(decided, Forbidden):
+            return decided
+    return context.scope(objs[0])

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 import strawberry
+from graphql import GraphQLError
 from sqlalchemy import Select, func, select
 
 from gateway.graphql import filters, inputs, scopes
@@ -29,6 +30,7 @@ from gateway.graphql.pagination import (
     fetch_page,
 )
 from gateway.graphql.permissions import can
+from gateway.graphql.planning_types import Proposal, ThresholdsVersion
 from gateway.store.document_tables import (
     PlanningScheduleLineRow,
     PlanningScheduleRow,
@@ -37,6 +39,7 @@ from gateway.store.document_tables import (
     ShipNoticeLineRow,
     ShipNoticeRow,
 )
+from gateway.store.planning_tables import ProposalRow
 from gateway.store.quality_tables import FindingRow
 from gateway.store.sync_health import partner_health
 from gateway.store.tables import ItemRow, LocationRow, SegmentRow, SupplierRow, utcnow
@@ -44,6 +47,8 @@ from gateway.store.tables import ItemRow, LocationRow, SegmentRow, SupplierRow, 
 SEGMENT_SORT = SortKey("segment.id", SegmentRow.id, SegmentRow.id)
 SUPPLIER_SORT = SortKey("supplier.id", SupplierRow.id, SupplierRow.id)
 LOCATION_SORT = SortKey("location.id", LocationRow.id, LocationRow.id)
+PROPOSAL_SORT = SortKey("proposal.id_desc", ProposalRow.id, ProposalRow.id, True, int)
+PROPOSAL_STATUSES = ("pending", "applied", "approved", "rejected", "superseded")
 
 
 async def _page(
@@ -270,3 +275,39 @@ class Query:
                 and (not filter.only_unhealthy or r.unhealthy)
             ]
         return connection_of_list(rows, first, after)
+
+    @strawberry.field(
+        description="Classification proposals, newest first (status: pending, applied, "
+        "approved, rejected, superseded); their changes are those on items in scope.",
+        extensions=[can("segmentation")],
+    )
+    async def proposals(
+        self,
+        info: GraphInfo,
+        status: str | None = None,
+        first: int = DEFAULT_PAGE,
+        after: str | None = None,
+    ) -> Connection[Proposal]:
+        if status is not None and status not in PROPOSAL_STATUSES:
+            raise GraphQLError(f"status must be one of {', '.join(PROPOSAL_STATUSES)}")
+        query = select(ProposalRow)
+        if status is not None:
+            query = query.where(ProposalRow.status == status)
+        return await _page(info, query, PROPOSAL_SORT, first, after, Proposal.of)
+
+    @strawberry.field(
+        description="The segmentation thresholds version in force.",
+        extensions=[can("segmentation")],
+    )
+    async def thresholds(self, info: GraphInfo) -> ThresholdsVersion:
+        from gateway.planning import current_thresholds
+
+        version = await info.context.run(current_thresholds)
+        return ThresholdsVersion(
+            version=version.version,
+            created_by=version.created_by,
+            created_at=version.created_at,
+            note=version.note,
+            auto_apply_max_changes=version.auto_apply_max_changes,
+            values=version.thresholds.as_dict(),  # type: ignore[arg-type]
+        )

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 import pandas as pd
-from sqlalchemy import func, insert, select
+from sqlalchemy import ColumnElement, func, insert, select, true
 from sqlalchemy.orm import Session
 
 from gateway.store.planning_tables import (
@@ -39,6 +39,7 @@ __all__ = [
     "latest_run",
     "latest_run_id",
     "latest_scorecards",
+    "latest_series",
     "list_proposals",
     "proposal_changes",
     "records",
@@ -112,9 +113,14 @@ def _columns(row: Any, names: Sequence[str]) -> dict[str, Any]:
 
 
 def latest_forecasts(
-    session: Session, item_ids: Sequence[str], run_id: int | None = None
+    session: Session,
+    item_ids: Sequence[str],
+    run_id: int | None = None,
+    *,
+    where: ColumnElement[bool] | None = None,
 ) -> dict[str, list[ForecastCell]]:
-    """Per item id: its forecast cells (every location, by location and period); [] if none."""
+    """Per item id: its forecast cells (every location, by location and period); [] if none.
+    ``where`` narrows the rows in SQL (a caller's scope)."""
     found: dict[str, list[ForecastCell]] = {item: [] for item in item_ids}
     run_id = run_id or latest_run_id(session)
     if run_id is None or not item_ids:
@@ -123,6 +129,7 @@ def latest_forecasts(
     rows = session.execute(
         select(ForecastCellRow.item_id, *(getattr(ForecastCellRow, n) for n in names))
         .where(ForecastCellRow.run_id == run_id, ForecastCellRow.item_id.in_(list(item_ids)))
+        .where(true() if where is None else where)
         .order_by(
             ForecastCellRow.item_id, ForecastCellRow.location_id, ForecastCellRow.period_start
         )
@@ -133,7 +140,12 @@ def latest_forecasts(
 
 
 def _by_key(
-    session: Session, table: type[Base], key: str, ids: Sequence[str], run_id: int | None
+    session: Session,
+    table: type[Base],
+    key: str,
+    ids: Sequence[str],
+    run_id: int | None,
+    where: ColumnElement[bool] | None = None,
 ) -> dict[str, list[dict[str, Any]]]:
     found: dict[str, list[dict[str, Any]]] = defaultdict(list)
     run_id = run_id or latest_run_id(session)
@@ -142,7 +154,9 @@ def _by_key(
     columns = [c for c in table.__table__.columns if c.name != "run_id"]
     column = table.__table__.columns[key]
     rows = session.execute(
-        select(*columns).where(table.__table__.columns["run_id"] == run_id, column.in_(list(ids)))
+        select(*columns)
+        .where(table.__table__.columns["run_id"] == run_id, column.in_(list(ids)))
+        .where(true() if where is None else where)
     )
     for row in rows:
         found[row._mapping[key]].append(dict(row._mapping))
@@ -150,25 +164,37 @@ def _by_key(
 
 
 def latest_buffers(
-    session: Session, item_ids: Sequence[str], run_id: int | None = None
+    session: Session,
+    item_ids: Sequence[str],
+    run_id: int | None = None,
+    *,
+    where: ColumnElement[bool] | None = None,
 ) -> dict[str, list[dict[str, Any]]]:
     """Per item id: one buffer record per location (safety stock, reorder point, ...)."""
-    return _by_key(session, BufferRow, "item_id", item_ids, run_id)
+    return _by_key(session, BufferRow, "item_id", item_ids, run_id, where)
 
 
 def latest_scorecards(
-    session: Session, supplier_ids: Sequence[str], run_id: int | None = None
+    session: Session,
+    supplier_ids: Sequence[str],
+    run_id: int | None = None,
+    *,
+    where: ColumnElement[bool] | None = None,
 ) -> dict[str, list[dict[str, Any]]]:
     """Per supplier id: its scorecard rows (segment x month), oldest month first."""
-    cards = _by_key(session, ScorecardRow, "supplier_id", supplier_ids, run_id)
+    cards = _by_key(session, ScorecardRow, "supplier_id", supplier_ids, run_id, where)
     return {k: sorted(v, key=lambda r: (r["segment_id"], r["period"])) for k, v in cards.items()}
 
 
 def latest_series(
-    session: Session, item_ids: Sequence[str], run_id: int | None = None
+    session: Session,
+    item_ids: Sequence[str],
+    run_id: int | None = None,
+    *,
+    where: ColumnElement[bool] | None = None,
 ) -> dict[str, list[dict[str, Any]]]:
     """Per item id: method and accuracy (MASE, WAPE, bias) per location."""
-    return _by_key(session, ForecastSeriesRow, "item_id", item_ids, run_id)
+    return _by_key(session, ForecastSeriesRow, "item_id", item_ids, run_id, where)
 
 
 def list_proposals(

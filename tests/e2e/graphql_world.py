@@ -73,7 +73,8 @@ def _database() -> Iterator[str]:
 
 
 @contextmanager
-def graphql_world(items: int = 60) -> Iterator[World]:
+def graphql_world(items: int = 60, *, plan: bool = False) -> Iterator[World]:
+    """The world; ``plan`` adds a classification proposal (pending) and a forecast run."""
     with _database() as database_url:
         engine = engine_for_tests(database_url)
         try:
@@ -82,6 +83,8 @@ def graphql_world(items: int = 60) -> Iterator[World]:
             data = generate_demo(5, as_of=NOON.date(), items=items, suppliers=8, weeks=70)
             issued = load_demo(sessions, data, lambda *_: None)
             run_quality(sessions, NOON)
+            if plan:
+                _plan(sessions)
             keys = {k.principal_id.split(":")[0]: k.token for k in issued}
             segments = [s.id for s in data.catalog.segments]
             with serve(create_app(Settings(database_url=database_url), engine=engine)) as url:
@@ -98,6 +101,15 @@ def graphql_world(items: int = 60) -> Iterator[World]:
                 )
         finally:
             engine.dispose()
+
+
+def _plan(sessions: sessionmaker[Session]) -> None:
+    from gateway.planning import propose, recompute
+
+    with sessions.begin() as session:
+        propose(session, actor="test")
+    with sessions.begin() as session:
+        recompute(session, actor="test")
 
 
 def _dead_letter(sessions: sessionmaker[Session], partner_id: str) -> str:

@@ -19,7 +19,7 @@ from tests.e2e.graphql_world import World, graphql_world
 
 @pytest.fixture(scope="module")
 def world() -> Iterator[World]:
-    with graphql_world(items=80) as built:
+    with graphql_world(items=80, plan=True) as built:
         yield built
 
 
@@ -89,6 +89,33 @@ def test_statements_of_the_segment_overview_do_not_grow(world: World) -> None:
             data = world.data(SEGMENT_OVERVIEW, {"segment": segment})
         counts[data["segment"]["itemCount"]] = counter.count
     assert len(set(counts.values())) == 1, counts
+
+
+PLANNING = """query($n: Int!) {
+  items(first: $n) {
+    nodes {
+      id
+      forecasts(weeks: 4) { method mase periods { consensus supplierCommit } }
+      buffer { safetyStock locations { reorderPoint } }
+      sources { supplier { id scorecard(months: 2) { otif rank otifTrend } } }
+      segment { id atRisk(weeks: 4) { items { itemId } suppliers { scorecard { otif } } } }
+    }
+  }
+  proposals(first: 3) { nodes { id changes(first: 20) { nodes { itemId toClass } } } }
+  thresholds { version }
+}"""
+
+
+def test_statements_of_planning_fields_do_not_grow(world: World) -> None:
+    world.data("{ me { kind } }")
+    counts = []
+    for n in (15, 60):
+        with StatementCounter(world) as counter:
+            data = world.data(PLANNING, {"n": n})
+        assert len(data["items"]["nodes"]) == n
+        assert any(node["forecasts"] for node in data["items"]["nodes"])
+        counts.append(counter.count)
+    assert counts[0] == counts[1], f"{counts[0]} statements for 15 items, {counts[1]} for 60"
 
 
 def _refused(world: World, text: str) -> str:

@@ -1,0 +1,326 @@
+"""Batch reads of the stored planning results behind the DataLoaders, scoped in SQL.
+
+Each wraps a batch read of ``gateway.store.planning`` (one statement per batch of items or
+suppliers, on the request's forecast run) with the caller's scope as an extra ``where``, and
+returns one result per key, in key order. ``at_risk`` is the segment-health computation: one
+statement that aggregates buffers, consensus forecast, inventory and open orders per item.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections import OrderedDict
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import ColumnElement, Float, and_, case, cast, false, func, literal, select
+from sqlalchemy.orm import Session
+
+from access import Scope
+from gateway.graphql import scopes
+from gateway.store import planning as store
+from gateway.store.document_tables import (
+    InventoryLineRow,
+    InventoryPositionRow,
+    PurchaseOrderLineRow,
+    PurchaseOrderRow,
+    ReceiptLineRow,
+    ReceiptRow,
+)
+from gateway.store.planning_tables import (
+    BufferRow,
+    ForecastCellRow,
+    OverrideRow,
+    ProposalChangeRow,
+    ScorecardRow,
+)
+from gateway.store.tables import AuditRow, ItemRow, ItemSourceRow
+
+DAYS_PER_WEEK = 7
+# An order line overdue by more than this is not counted as supply on the way.
+OVERDUE_WEEKS = 8
+
+
+def _items_in(scope: Scope, column: Any) -> ColumnElement[bool]:
+    """``column`` (an item id) names an item in the scope (a supplier's: one it supplies)."""
+    if scope.is_empty:
+        return false()
+    return column.in_(select(ItemRow.id).where(scopes.items_where(scope)))  # type: ignore[no-any-return]
+
+
+def forecasts(
+    session: Session, scope: Scope, keys: Sequence[str], run_id: int | None
+) -> list[tuple[list[store.ForecastCell], list[dict[str, Any]]]]:
+    """Per item: its forecast cells and its series (method, accuracy) per location."""
+    if run_id is None:
+        return [([], []) for _ in keys]
+    cells = store.latest_forecasts(
+        session, keys, run_id, where=_items_in(scope, ForecastCellRow.item_id)
+    )
+    from gateway.store.planning_tables import ForecastSeriesRow
+
+    series = store.latest_series(
+        session, keys, run_id, where=_items_in(scope, ForecastSeriesRow.item_id)
+    )
+    return [(cells[k], series[k]) for k in keys]
+
+
+def buffers(
+    session: Session, scope: Scope, keys: Sequence[str], run_id: int | None
+) -> list[list[dict[str, Any]]]:
+    if run_id is None:
+        return [[] for _ in keys]
+    found = store.latest_buffers(session, keys, run_id, where=_items_in(scope, BufferRow.item_id))
+    return [sorted(found[k], key=lambda b: b["location_id"]) for k in keys]
+
+
+def scorecards(
+    session: Session, scope: Scope, keys: Sequence[str], run_id: int | None
+) -> list[list[dict[str, Any]]]:
+    """Per supplier: its scorecard rows in the scope's segments (a supplier: its own only)."""
+    if run_id is None or scope.is_empty:
+        return [[] for _ in keys]
+    clauses: list[ColumnElement[bool]] = []
+    if scope.supplier_id is not None:
+        clauses.append(ScorecardRow.supplier_id == scope.supplier_id)
+    if scope.segments is not None:
+        clauses.append(ScorecardRow.segment_id.in_(sorted(scope.segments)))
+    found = store.latest_scorecards(
+        session, keys, run_id, where=and_(*clauses) if clauses else None
+    )
+    return [found[k] for k in keys]
+
+
+def proposal_changes(
+    session: Session, scope: Scope, keys: Sequence[int]
+) -> list[list[ProposalChangeRow]]:
+    """Per proposal: its changes on the items in scope, by item and dimension."""
+    query = (
+        select(ProposalChangeRow)
+        .where(
+            ProposalChangeRow.proposal_id.in_(keys),
+            _items_in(scope, ProposalChangeRow.item_id),
+        )
+        .order_by(ProposalChangeRow.item_id, ProposalChangeRow.dimension)
+    )
+    groups: dict[int, list[ProposalChangeRow]] = {k: [] for k in keys}
+    for row in session.scalars(query):
+        groups[row.proposal_id].append(row)
+    return [groups[k] for k in keys]
+
+
+# --- segment health: items at risk of stockout ----------------------------------------------
+
+
+def _on_hand(items: Any) -> Any:
+    """On hand per item: the newest report per location and item, summed over locations."""
+    newest = (
+        select(
+            InventoryLineRow.buyer_item.label("item_id"),
+            InventoryLineRow.quantity_on_hand.label("quantity"),
+            func.row_number()
+            .over(
+                partition_by=(InventoryPositionRow.location_id, InventoryLineRow.buyer_item),
+                order_by=(InventoryPositionRow.as_of.desc(), InventoryPositionRow.id.desc()),
+            )
+            .label("newest"),
+        )
+        .join(InventoryPositionRow, InventoryPositionRow.id == InventoryLineRow.document_id)
+        .where(InventoryLineRow.buyer_item.in_(items))
+        .subquery()
+    )
+    return (
+        select(newest.c.item_id, func.sum(cast(newest.c.quantity, Float)).label("on_hand"))
+        .where(newest.c.newest == 1)
+        .group_by(newest.c.item_id)
+        .subquery()
+    )
+
+
+def _on_order(since: dt.date, until: dt.date, items: Any) -> Any:
+    """Open PO quantity per item due in ``(since, until]``: per order number and item, the
+    quantity ordered minus the good quantity received, when positive.
+
+    One UNION ALL of order lines and receipt lines grouped by (order number, item): no join
+    against a grouped subquery, which SQLite would have to materialize and search."""
+    ordered = (
+        select(
+            PurchaseOrderRow.po_number.label("po_number"),
+            PurchaseOrderLineRow.buyer_item.label("item_id"),
+            cast(PurchaseOrderLineRow.quantity, Float).label("ordered"),
+            literal(0.0, Float).label("received"),
+        )
+        .join(PurchaseOrderRow, PurchaseOrderRow.id == PurchaseOrderLineRow.document_id)
+        .where(
+            PurchaseOrderLineRow.buyer_item.in_(items),
+            PurchaseOrderLineRow.requested_date > since,
+            PurchaseOrderLineRow.requested_date <= until,
+        )
+    )
+    due = ordered.subquery()
+    received = select(
+        ReceiptLineRow.po_number,
+        ReceiptLineRow.buyer_item,
+        literal(0.0, Float),
+        cast(ReceiptLineRow.quantity_received - ReceiptLineRow.quantity_rejected, Float),
+    ).where(
+        ReceiptLineRow.po_number.in_(select(due.c.po_number)),
+        ReceiptLineRow.buyer_item.in_(items),
+    )
+    both = ordered.union_all(received).subquery()
+    per_order = (
+        select(
+            both.c.item_id,
+            (func.sum(both.c.ordered) - func.sum(both.c.received)).label("open"),
+        )
+        .group_by(both.c.po_number, both.c.item_id)
+        .subquery()
+    )
+    return (
+        select(
+            per_order.c.item_id,
+            func.sum(case((per_order.c.open > 0, per_order.c.open), else_=0.0)).label("on_order"),
+        )
+        .group_by(per_order.c.item_id)
+        .subquery()
+    )
+
+
+def inputs_version(session: Session) -> tuple[Any, ...]:
+    """The newest ids of what ``at_risk`` reads besides the run: audited changes (overrides,
+    policy and master-data changes by people), inventory reports, orders and receipts. Every
+    change to them inserts a row, so equal versions mean equal answers. One statement over
+    primary keys."""
+    tables = (AuditRow, InventoryPositionRow, PurchaseOrderRow, ReceiptRow, OverrideRow)
+    return tuple(session.execute(select(*(_newest(t) for t in tables))).one())
+
+
+def _newest(table: Any) -> Any:
+    return select(func.max(table.id)).scalar_subquery()
+
+
+_CACHE: OrderedDict[tuple[Any, ...], list[list[Any]]] = OrderedDict()
+_CACHE_SIZE = 256
+_CACHE_LOCK = threading.Lock()
+
+
+def at_risk_cached(
+    session: Session,
+    scope: Scope,
+    keys: Sequence[str],
+    weeks: int,
+    run: tuple[int, dt.date] | None,
+) -> list[list[Any]]:
+    """``at_risk``, remembered per database, run, segments, window, scope and inputs version
+    (rows are immutable): a repeated question costs one primary-key statement."""
+    if run is None:
+        return [[] for _ in keys]
+    bind = session.get_bind()
+    segments = None if scope.segments is None else tuple(sorted(scope.segments))
+    key = (
+        id(bind.engine),
+        str(bind.engine.url),
+        run,
+        tuple(keys),
+        weeks,
+        segments,
+        scope.supplier_id,
+    )
+    key += inputs_version(session)
+    with _CACHE_LOCK:
+        found = _CACHE.get(key)
+        if found is not None:
+            _CACHE.move_to_end(key)
+            return found
+    rows = at_risk(session, scope, keys, weeks, run)
+    with _CACHE_LOCK:
+        _CACHE[key] = rows
+        while len(_CACHE) > _CACHE_SIZE:
+            _CACHE.popitem(last=False)
+    return rows
+
+
+def at_risk(
+    session: Session,
+    scope: Scope,
+    keys: Sequence[str],
+    weeks: int,
+    run: tuple[int, dt.date] | None,
+) -> list[list[Any]]:
+    """Per segment: its items (in scope) whose projected position at the end of the window falls
+    below their safety stock, with the figures; worst shortfall first.
+
+    Per item, summed over its locations in the newest run:
+    ``projected = on hand + open PO quantity due in the window - consensus over the window``;
+    at risk when ``projected < safety stock``. One statement for the batch of segments.
+    """
+    if run is None:
+        return [[] for _ in keys]
+    run_id, as_of = run
+    until = as_of + dt.timedelta(days=DAYS_PER_WEEK * weeks)
+    # every part reads only the segments' items in scope, so SQLite need not group the rest
+    items = select(ItemRow.id).where(ItemRow.segment_id.in_(keys), scopes.items_where(scope))
+    buffer = (
+        select(
+            BufferRow.item_id,
+            func.sum(BufferRow.safety_stock).label("safety_stock"),
+            func.sum(BufferRow.reorder_point).label("reorder_point"),
+            func.count().label("locations"),
+        )
+        .where(BufferRow.run_id == run_id, BufferRow.item_id.in_(items))
+        .group_by(BufferRow.item_id)
+        .subquery()
+    )
+    demand = (
+        select(ForecastCellRow.item_id, func.sum(ForecastCellRow.consensus).label("demand"))
+        .where(
+            ForecastCellRow.run_id == run_id,
+            ForecastCellRow.item_id.in_(items),
+            ForecastCellRow.period_start > as_of,
+            ForecastCellRow.period_start <= until,
+        )
+        .group_by(ForecastCellRow.item_id)
+        .subquery()
+    )
+    since = as_of - dt.timedelta(days=DAYS_PER_WEEK * OVERDUE_WEEKS)
+    on_hand, on_order = _on_hand(items), _on_order(since, until, items)
+    have = func.coalesce(on_hand.c.on_hand, 0.0) + func.coalesce(on_order.c.on_order, 0.0)
+    projected = (have - func.coalesce(demand.c.demand, 0.0)).label("projected")
+    primary = (
+        select(ItemSourceRow.supplier_id)
+        .where(ItemSourceRow.item_id == ItemRow.id)
+        .order_by(ItemSourceRow.is_primary.desc(), ItemSourceRow.share.desc())
+        .limit(1)
+        .correlate(ItemRow)
+        .scalar_subquery()
+    )
+    query = (
+        select(
+            ItemRow.id.label("item_id"),
+            ItemRow.segment_id,
+            ItemRow.description,
+            buffer.c.locations,
+            func.coalesce(on_hand.c.on_hand, 0.0).label("on_hand"),
+            func.coalesce(on_order.c.on_order, 0.0).label("on_order"),
+            func.coalesce(demand.c.demand, 0.0).label("demand"),
+            buffer.c.safety_stock,
+            buffer.c.reorder_point,
+            projected,
+            primary.label("supplier_id"),
+        )
+        .join(buffer, buffer.c.item_id == ItemRow.id)
+        .outerjoin(demand, demand.c.item_id == ItemRow.id)
+        .outerjoin(on_hand, on_hand.c.item_id == ItemRow.id)
+        .outerjoin(on_order, on_order.c.item_id == ItemRow.id)
+        .where(
+            ItemRow.segment_id.in_(keys),
+            scopes.items_where(scope),
+            projected < buffer.c.safety_stock,
+        )
+        .order_by((buffer.c.safety_stock - projected).desc(), ItemRow.id)
+    )
+    groups: dict[str, list[Any]] = {k: [] for k in keys}
+    for row in session.execute(query):
+        groups[row.segment_id].append(row)
+    return [groups[k] for k in keys]
