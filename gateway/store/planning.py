@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 import pandas as pd
-from sqlalchemy import ColumnElement, func, insert, select, true
+from sqlalchemy import ColumnElement, func, insert, select, text, true
 from sqlalchemy.orm import Session
 
 from gateway.store.planning_tables import (
@@ -46,6 +46,7 @@ __all__ = [
 ]
 
 COMPLETE = "complete"
+_ANALYZE_AFTER_ROWS = 1000
 
 
 def bulk_insert(session: Session, table: type[Base], frame: pd.DataFrame) -> int:
@@ -59,6 +60,10 @@ def bulk_insert(session: Session, table: type[Base], frame: pd.DataFrame) -> int
     connection = session.connection()
     if connection.dialect.name == "postgresql":
         _copy(connection.connection.driver_connection, table.__tablename__, frame)
+        if len(frame) >= _ANALYZE_AFTER_ROWS:
+            # Fresh statistics now: before autovacuum gets to it, the planner guesses the new
+            # rows' distribution and a segment-health query took 1.9 s instead of 53 ms.
+            session.execute(text(f'ANALYZE "{table.__tablename__}"'))
         return len(frame)
     clean = frame.astype(object).where(frame.notna(), None)
     session.execute(insert(table), records(clean))
