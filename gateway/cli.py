@@ -234,7 +234,7 @@ def demo(
                 planned = _plan_demo(engine, bar, task)
             counts = data.counts() | {"quality findings": findings.findings} | planned
             _print_counts(counts, seed, data.as_of)
-            _write_keys(keys_file, keys)
+            _write_keys(keys_file, keys, f"http://{settings.host}:{settings.port}")
     except SQLAlchemyError as error:
         console.print(f"[red]database error on {_safe_url(settings)}:[/red] {_reason(error)}")
         raise typer.Exit(1) from None
@@ -297,14 +297,14 @@ def _print_counts(counts: dict[str, int], seed: int, as_of: dt.date) -> None:
     console.print(table)
 
 
-def _write_keys(path: Path, keys: Sequence[IssuedKey]) -> None:
+def _write_keys(path: Path, keys: Sequence[IssuedKey], base_url: str) -> None:
     lines = [f"{key.principal_id:<24} {key.token}" for key in keys]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     path.chmod(0o600)
     console.print(f"API keys, one per kind of principal (also in [bold]{path}[/bold]):")
     for line in lines:
         console.print(f"  {line}")
-    console.print("  try: curl -H 'Authorization: Bearer <key>' http://127.0.0.1:8000/api/v1/me")
+    console.print(f"  try: curl -H 'Authorization: Bearer <key>' {base_url}/api/v1/me")
 
 
 def _parse_day(text: str | None) -> dt.date | None:
