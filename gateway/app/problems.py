@@ -51,6 +51,13 @@ def install(app: FastAPI) -> None:
         errors = field_errors(list(error.errors()))
         return problem(422, "Invalid request", _summary(errors), errors=errors)
 
+    @app.exception_handler(RecursionError)
+    async def _too_deep(request: Request, _error: RecursionError) -> JSONResponse:
+        # A body nested deeper than Python's recursion limit (e.g. 100,000 "[" sent to a
+        # route whose framework parses JSON with the standard library) is the client's error.
+        log.warning("a too deeply nested body on %s %s", request.method, request.url.path)
+        return problem(400, "Bad Request", "the body is nested too deeply to read")
+
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, error: Exception) -> JSONResponse:
         log.exception("unhandled error on %s %s", request.method, request.url.path)
