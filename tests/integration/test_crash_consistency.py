@@ -6,6 +6,7 @@ and every queued delivery reaches the partner under its one delivery id. The ful
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -38,7 +39,7 @@ def test_kills_lose_nothing_and_double_nothing(
         threads=8,
     )
     assert figures.kills == 2
-    assert figures.problems() == [], figures.summary()
+    assert figures.problems() == [], json.dumps(figures.summary(), indent=1)
     assert figures.delivered_ids == figures.deliveries == 150
 
 
