@@ -32,6 +32,7 @@ def main() -> int:
     parser.add_argument("--deliveries", type=int, default=2_000)
     parser.add_argument("--threads", type=int, default=16)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--delivery-s", type=float, default=0.02, help="the sink's answer time")
     parser.add_argument("--postgres", nargs="?", const=DEFAULT_POSTGRES, default=None)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
@@ -64,6 +65,7 @@ def _run(
             server_workers=server_workers,
             threads=args.threads,
             seed=args.seed,
+            delivery_s=args.delivery_s,
         )
     finally:
         engine.dispose()

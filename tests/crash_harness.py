@@ -286,10 +286,13 @@ def run(
     server_workers: int = 1,
     threads: int = 8,
     seed: int = 1,
+    delivery_s: float = 0.05,
 ) -> Figures:
     started = time.monotonic()
     rng = random.Random(seed)
-    sink = Sink()
+    # A partner that takes its time, so deliveries are still going on when the kills come.
+    sink = Sink(slow_s=delivery_s)
+    sink.modes["in"] = "slow" if delivery_s > 0 else "ok"
     figures = Figures(messages=n_messages)
     with serve(sink.app) as sink_url:
         token = prepare(database_url, sessions, sink_url, deliveries)
@@ -331,7 +334,7 @@ def run(
     return figures
 
 
-def _drain(sessions: sessionmaker[Session], deliveries: int, timeout: float = 120) -> None:
+def _drain(sessions: sessionmaker[Session], deliveries: int, timeout: float = 300) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         with sessions() as session:

@@ -41,6 +41,7 @@ def test_kills_lose_nothing_and_double_nothing(
     assert figures.kills == 2
     assert figures.problems() == [], json.dumps(figures.summary(), indent=1)
     assert figures.delivered_ids == figures.deliveries == 150
+    print(json.dumps(figures.summary()))  # the figures, with -s
 
 
 @pytest.mark.parametrize("kind", [0, 1, 2], ids=["x12", "json", "csv"])
