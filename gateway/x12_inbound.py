@@ -27,7 +27,7 @@ from adapters.edi import (
 from adapters.edi.envelope import InterchangeHeader
 from gateway.model import Channel, Provenance
 from gateway.store.control_numbers import partner_counter
-from gateway.store.inbox import Outcome, Stored, process_message, store_message
+from gateway.store.inbox import RECEIVED, Outcome, Stored, process_message, store_message
 from gateway.store.tables import InboxRow
 from gateway.store.x12_tables import AckRow, InterchangeRow
 from gateway.sync_x12 import record_997
@@ -69,7 +69,9 @@ def receive_x12(
         dedupe_key=_interchange_key(body),
     )
     receipt = Receipt(stored)
-    if stored.duplicate:
+    # A re-send of an interchange stored but never processed (a crash between the two
+    # commits) is processed now, like the drop folder's resume.
+    if stored.duplicate and not (stored.same_body and stored.status == RECEIVED):
         receipt.interchanges = summaries(sessions, stored.message_id)
         return receipt
     handler = _Handler(authorize)

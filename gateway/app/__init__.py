@@ -26,6 +26,7 @@ from gateway.app import (
     x12,
 )
 from gateway.app.access_log import AccessLog
+from gateway.app.body_limit import BodyLimit
 from gateway.graphql import install as install_graphql
 from gateway.logs import configure_logging
 from gateway.poller import start_pollers
@@ -76,6 +77,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     # meet "database is locked" when a read transaction would upgrade to a write.
     app.state.write_lock = threading.Lock() if engine.dialect.name == "sqlite" else None
     app.state.access = auth.AccessControl(app.state.sessions)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(AccessLog)
     problems.install(app)
     auth.install(app)

@@ -108,6 +108,7 @@ async def upload_file(
         partner_id=partner_of(caller),
         options=options,
         authorize=_authorizer(caller),
+        resume=True,  # a re-send of a file stored before a crash, never processed, is processed
     )
     return _answer(receipt)
 

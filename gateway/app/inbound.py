@@ -35,7 +35,14 @@ from gateway.settings import Settings
 from gateway.store import queries
 from gateway.store.documents import document_ids_for_message
 from gateway.store.feeds import report_of
-from gateway.store.inbox import FAILED, Handler, Stored, process_message, store_message
+from gateway.store.inbox import (
+    FAILED,
+    RECEIVED,
+    Handler,
+    Stored,
+    process_message,
+    store_message,
+)
 from gateway.store.tables import InboxRow
 
 router = APIRouter(prefix="/api/v1", tags=["inbound"])
@@ -225,7 +232,9 @@ async def accept_json(
                 body=body,
                 dedupe_key=f"idempotency:{idempotency_key}" if idempotency_key else None,
             )
-            if stored.duplicate or not stored.same_body:
+            # A re-send of a message stored but never processed (the process died between
+            # the two commits) is processed now: the first answer never reached the client.
+            if not stored.same_body or (stored.duplicate and stored.status != RECEIVED):
                 return stored, stored.status, None
             handler = authorized_parser(caller, expected)
             outcome = process_message(sessions, stored.message_id, handler)

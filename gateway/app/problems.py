@@ -10,6 +10,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 PROBLEM_JSON = "application/problem+json"
@@ -50,6 +51,20 @@ def install(app: FastAPI) -> None:
     async def _invalid(_request: Request, error: RequestValidationError) -> JSONResponse:
         errors = field_errors(list(error.errors()))
         return problem(422, "Invalid request", _summary(errors), errors=errors)
+
+    @app.exception_handler(ClientDisconnect)
+    async def _gone(request: Request, _error: ClientDisconnect) -> JSONResponse:
+        # The client left mid-body (a cut connection, a slow upload given up): nobody will
+        # read the answer, and it is no server error worth a traceback.
+        log.info("client left during the body of %s %s", request.method, request.url.path)
+        return problem(400, "Bad Request", "the client disconnected before the body ended")
+
+    @app.exception_handler(RecursionError)
+    async def _too_deep(request: Request, _error: RecursionError) -> JSONResponse:
+        # A body nested deeper than Python's recursion limit (e.g. 100,000 "[" sent to a
+        # route whose framework parses JSON with the standard library) is the client's error.
+        log.warning("a too deeply nested body on %s %s", request.method, request.url.path)
+        return problem(400, "Bad Request", "the body is nested too deeply to read")
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, error: Exception) -> JSONResponse:

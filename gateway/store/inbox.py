@@ -107,7 +107,9 @@ def process_message(
     for the streaming data-quality check (``gateway.quality_stream``), which runs apart.
     """
     with sessions() as session:
-        row = session.get(InboxRow, message_id)
+        # Locked (PostgreSQL): a re-send resuming a stored message and its first request may
+        # both get here; the second waits, then sees it processed.
+        row = session.get(InboxRow, message_id, with_for_update=True)
         if row is None:
             raise LookupError(f"no inbox message {message_id}")
         if row.status == PROCESSED:
