@@ -3,7 +3,6 @@ report (also at ``GET /api/v1/messages/{id}``)."""
 
 from __future__ import annotations
 
-import hashlib
 from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query, Request
@@ -17,7 +16,13 @@ from adapters.api.feeds import DOCUMENT_MODELS, FeedError, Limits
 from adapters.api.feeds.mapping import FeedDocumentType
 from gateway.app.auth import Caller, CurrentCaller
 from gateway.app.deps import AppSettings, Sessions
-from gateway.app.inbound import IdempotencyKey, authorize_documents, partner_of, read_body
+from gateway.app.inbound import (
+    IdempotencyKey,
+    authorize_documents,
+    partner_of,
+    read_body,
+    writes_of,
+)
 from gateway.app.problems import problem
 from gateway.feeds import MEDIA_TYPES, FileOptions, FileReceipt, NoGoodRows, receive_file
 from gateway.settings import Settings
@@ -101,25 +106,24 @@ async def upload_file(
         dedupe_key=_dedupe_key(idempotency_key),
         limits=_limits(settings),
     )
-    receipt = await run_in_threadpool(
-        receive_file,
-        sessions,
-        body,
-        partner_id=partner_of(caller),
-        options=options,
-        authorize=_authorizer(caller),
-        resume=True,  # a re-send of a file stored before a crash, never processed, is processed
-    )
-    return _answer(receipt)
+
+    def ingest() -> FileReceipt:
+        with writes_of(request):  # SQLite: one writer at a time, like the JSON and X12 routes
+            return receive_file(
+                sessions,
+                body,
+                partner_id=partner_of(caller),
+                options=options,
+                authorize=_authorizer(caller),
+                resume=True,  # a re-send of a file stored before a crash is processed now
+            )
+
+    return _answer(await run_in_threadpool(ingest))
 
 
 def _dedupe_key(idempotency_key: str | None) -> str | None:
-    if not idempotency_key:
-        return None
-    if len(idempotency_key) <= 180:
-        return f"idempotency:{idempotency_key}"
-    # the inbox keeps 200 characters of dedupe key: a longer key is kept as its hash
-    return f"idempotency-sha256:{hashlib.sha256(idempotency_key.encode()).hexdigest()}"
+    # The inbox keeps a key longer than its column as the key's hash (store_message).
+    return f"idempotency:{idempotency_key}" if idempotency_key else None
 
 
 def _limits(settings: Settings) -> Limits:
