@@ -21,6 +21,7 @@ import httpx
 from pydantic import BaseModel
 from sqlalchemy.orm import Session, sessionmaker
 
+from gateway.background import BackgroundLoop
 from gateway.model import Channel, Provenance
 from gateway.store.breakers import load_breakers, save_breaker
 from gateway.store.inbox import FAILED, PROCESSED, Handler, process_message, store_message
@@ -303,27 +304,11 @@ class PollWorker:
                 stop.wait(self.runner.settings.poll_s)
 
 
-class RunningPollers:
+class RunningPollers(BackgroundLoop[PollWorker]):
     """A poll worker on a daemon thread; ``stop()`` ends it after the current runs."""
 
     def __init__(self, worker: PollWorker) -> None:
-        self.worker = worker
-        self._stop = threading.Event()
-        self._thread = threading.Thread(
-            target=self.worker.run, args=(self._stop,), name="gateway-poll-worker", daemon=True
-        )
-
-    def start(self) -> RunningPollers:
-        self._thread.start()
-        return self
-
-    def stop(self, timeout: float = 30.0) -> None:
-        self._stop.set()
-        self._thread.join(timeout)
-
-    @property
-    def alive(self) -> bool:
-        return self._thread.is_alive()
+        super().__init__(worker, worker.run, "gateway-poll-worker")
 
 
 def start_pollers(

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from gateway.background import BackgroundLoop
 from gateway.quality_stream import StreamChecker
 from gateway.store.quality_health import StreamBacklog, stream_backlog
 from gateway.store.tables import utcnow
@@ -95,27 +96,11 @@ class QualityWorker:
             return stream_backlog(session)
 
 
-class RunningQualityWorker:
-    """A quality worker on a daemon thread."""
+class RunningQualityWorker(BackgroundLoop[QualityWorker]):
+    """A quality worker on a daemon thread; ``stop()`` ends it after the current check."""
 
     def __init__(self, worker: QualityWorker) -> None:
-        self.worker = worker
-        self._stop = threading.Event()
-        self._thread = threading.Thread(
-            target=worker.run, args=(self._stop,), name="gateway-quality-worker", daemon=True
-        )
-
-    def start(self) -> RunningQualityWorker:
-        self._thread.start()
-        return self
-
-    def stop(self, timeout: float = 30.0) -> None:
-        self._stop.set()
-        self._thread.join(timeout)
-
-    @property
-    def alive(self) -> bool:
-        return self._thread.is_alive()
+        super().__init__(worker, worker.run, "gateway-quality-worker")
 
 
 def start_quality_worker(

@@ -18,6 +18,7 @@ import httpx
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from gateway.background import BackgroundLoop
 from gateway.logs import log_context
 from gateway.store.breakers import load_breakers, save_breaker
 from gateway.store.outbox import (
@@ -282,33 +283,17 @@ def _log_attempt(delivery: Claimed, url: str, result: AttemptResult, decision: D
         )
 
 
-class RunningWorker:
-    """A worker on a background thread; ``stop()`` ends it after the current delivery."""
+class RunningWorker(BackgroundLoop[DeliveryWorker]):
+    """A delivery worker on a background thread; ``stop()`` ends it after the current delivery."""
 
     def __init__(self, worker: DeliveryWorker) -> None:
-        self.worker = worker
-        self._stop = threading.Event()
-        self._thread = threading.Thread(
-            target=self._run, name="gateway-delivery-worker", daemon=True
-        )
+        super().__init__(worker, self._run, "gateway-delivery-worker")
 
-    def _run(self) -> None:
+    def _run(self, stop: threading.Event) -> None:
         try:
-            self.worker.run(self._stop)
+            self.worker.run(stop)
         finally:
             self.worker.close()
-
-    def start(self) -> RunningWorker:
-        self._thread.start()
-        return self
-
-    def stop(self, timeout: float = 30.0) -> None:
-        self._stop.set()
-        self._thread.join(timeout)
-
-    @property
-    def alive(self) -> bool:
-        return self._thread.is_alive()
 
 
 def start_worker(
