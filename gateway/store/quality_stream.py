@@ -24,6 +24,7 @@ from gateway.store.documents import MAPPINGS, load_documents_where
 from gateway.store.findings import tracked
 from gateway.store.quality_tables import FindingRow, QualityPendingRow, QualityRunRow
 from quality import Related, TrackedFinding
+from quality.frames import KEY_FIELDS, document_key
 
 Key = tuple[str, int]  # (document type, row id)
 INVENTORY_WINDOW = dt.timedelta(days=31)  # inventory snapshots loaded around a new one
@@ -97,9 +98,9 @@ def related_documents(
     as_of: list[dt.date] = []
     for doc in new:
         doc_type = str(getattr(doc, "type", ""))
-        if doc_type not in _KEY_COLUMNS:
+        if doc_type not in KEY_FIELDS:
             continue  # a type without a business key here (added later): no earlier copies
-        keys.setdefault(doc_type, set()).add(_key_of(doc_type, doc))
+        keys.setdefault(doc_type, set()).add(document_key(doc))
         if doc_type == "inventory_position":
             as_of.append(getattr(doc, "as_of"))  # noqa: B009 - typed by doc_type
     criteria = _criteria(related, keys, as_of)
@@ -111,21 +112,6 @@ def related_documents(
     return found
 
 
-_KEY_COLUMNS = {
-    "purchase_order": "po_number",
-    "ship_notice": "shipment_id",
-    "receipt": "receipt_id",
-    "inventory_position": "report_id",
-    "planning_schedule": "schedule_id",
-    "forecast_commit": "commit_id",
-    "capacity_commit": "commit_id",
-}
-
-
-def _key_of(doc_type: str, doc: BaseModel) -> str:
-    return str(getattr(doc, _KEY_COLUMNS[doc_type]))
-
-
 def _criteria(
     related: Related, keys: dict[str, set[str]], as_of: Sequence[dt.date]
 ) -> dict[str, list[Any]]:
@@ -134,7 +120,7 @@ def _criteria(
     schedules, suppliers = sorted(related.schedule_ids), sorted(related.schedule_suppliers)
     clauses: dict[str, list[Any]] = {
         doc_type: [getattr(MAPPINGS[doc_type].table, column).in_(sorted(keys[doc_type]))]
-        for doc_type, column in _KEY_COLUMNS.items()
+        for doc_type, column in KEY_FIELDS.items()
         if keys.get(doc_type)
     }
 

@@ -12,11 +12,12 @@ from dataclasses import dataclass, field
 import pandas as pd
 from pydantic import BaseModel
 
-from quality.frames.documents import document_key, documents_frame, lines_frames
+from quality.frames.documents import KEY_FIELDS, document_key, documents_frame, lines_frames
 from quality.frames.interchanges import SentInterchange, interchanges_frame
 from quality.frames.master import MasterFrames, master_frames
 
 __all__ = [
+    "KEY_FIELDS",
     "DocumentFrames",
     "MasterFrames",
     "SentInterchange",
