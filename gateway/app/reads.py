@@ -35,6 +35,17 @@ def with_etag(request: Request, payload: Any) -> Response:
     return Response(body, media_type="application/json", headers={"ETag": tag})
 
 
+def document_page(
+    request: Request, documents: list[BaseModel], last: int | None, limit: int
+) -> Response:
+    """A cursor page of canonical documents (without provenance), with its ETag."""
+    payload = {
+        "items": [d.model_dump(mode="json", exclude={"provenance"}) for d in documents],
+        "next_cursor": last if len(documents) == limit else None,
+    }
+    return with_etag(request, payload)
+
+
 class PurchaseOrderPage(BaseModel):
     """A page of purchase orders; ``next_cursor`` continues, null on the last page."""
 
@@ -116,11 +127,7 @@ def purchase_orders(
         orders, last = queries.list_purchase_orders(
             session, scope, after_id=cursor, limit=limit, filters=filters
         )
-    payload = {
-        "items": [o.model_dump(mode="json", exclude={"provenance"}) for o in orders],
-        "next_cursor": last if len(orders) == limit else None,
-    }
-    return with_etag(request, payload)
+    return document_page(request, list(orders), last, limit)
 
 
 @router.get(

@@ -10,7 +10,15 @@ from pydantic import BaseModel
 from access import NotVisible
 from gateway.app.auth import CurrentCaller
 from gateway.app.deps import Sessions
-from gateway.app.reads import NOT_MODIFIED, Cursor, DateFrom, DateTo, bad_range, with_etag
+from gateway.app.reads import (
+    NOT_MODIFIED,
+    Cursor,
+    DateFrom,
+    DateTo,
+    bad_range,
+    document_page,
+    with_etag,
+)
 from gateway.model import PlanningSchedule, Purpose
 from gateway.model.types import Code
 from gateway.scorecards import Scorecard, compute_scorecard
@@ -57,11 +65,7 @@ def planning_schedules(
         schedules, last = list_planning_schedules(
             session, scope, after_id=cursor, limit=limit, filters=filters
         )
-    payload = {
-        "items": [s.model_dump(mode="json", exclude={"provenance"}) for s in schedules],
-        "next_cursor": last if len(schedules) == limit else None,
-    }
-    return with_etag(request, payload)
+    return document_page(request, list(schedules), last, limit)
 
 
 @router.get(
