@@ -23,7 +23,7 @@ from gateway.app.inbound import (
     read_body,
     writes_of,
 )
-from gateway.app.problems import problem
+from gateway.app.problems import INTERRUPTED, problem
 from gateway.feeds import MEDIA_TYPES, FileOptions, FileReceipt, NoGoodRows, receive_file
 from gateway.settings import Settings
 from gateway.store.inbox import FAILED
@@ -59,6 +59,7 @@ _RESPONSES: dict[int | str, dict[str, Any]] = {
     403: {"description": "Stored, but this key may not send these documents"},
     409: {"description": "This Idempotency-Key was used before with another body"},
     413: {"description": "The file is larger than GATEWAY_MAX_FILE_BYTES"},
+    503: INTERRUPTED,
     422: {"description": "Stored, but unusable: unreadable, unsafe, missing columns, no good row"},
 }
 DocumentTypeQuery = Annotated[

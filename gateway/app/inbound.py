@@ -16,7 +16,7 @@ from starlette.concurrency import run_in_threadpool
 from access import AccessError, Forbidden, NotVisible, PrincipalKind
 from gateway.app.auth import Caller, CurrentCaller
 from gateway.app.deps import AppSettings, Sessions
-from gateway.app.problems import field_errors, problem, request_schema
+from gateway.app.problems import INTERRUPTED, field_errors, problem, request_schema
 from gateway.app.reads import with_etag
 from gateway.model import (
     CapacityCommit,
@@ -188,6 +188,7 @@ _RESPONSES: dict[int | str, dict[str, Any]] = {
     409: {"description": "This Idempotency-Key was used before with another body"},
     413: {"description": "The body is larger than GATEWAY_MAX_BODY_BYTES"},
     422: {"description": "Stored, but the document is invalid; errors name the fields"},
+    503: INTERRUPTED,
 }
 IdempotencyKey = Annotated[
     str | None,

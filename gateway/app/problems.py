@@ -9,11 +9,20 @@ from urllib.parse import parse_qsl
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from gateway.store.inbox import ProcessingDeferred
+
 PROBLEM_JSON = "application/problem+json"
+RETRY_AFTER_S = 5
+INTERRUPTED = {
+    "description": "Stored, but processing was interrupted by a database error that passes: "
+    "send the same message again after Retry-After seconds to resume it"
+}
 log = logging.getLogger("gateway")
 
 
@@ -65,6 +74,23 @@ def install(app: FastAPI) -> None:
         # route whose framework parses JSON with the standard library) is the client's error.
         log.warning("a too deeply nested body on %s %s", request.method, request.url.path)
         return problem(400, "Bad Request", "the body is nested too deeply to read")
+
+    @app.exception_handler(ProcessingDeferred)
+    async def _deferred(request: Request, error: ProcessingDeferred) -> JSONResponse:
+        # Stored, not processed: the database failed for a reason that should pass. The
+        # message is not failed, so the same message sent again resumes it.
+        answer = problem(503, "Processing interrupted", str(error), message_id=error.message_id)
+        answer.headers["Retry-After"] = str(RETRY_AFTER_S)
+        return answer
+
+    @app.exception_handler(OperationalError)
+    @app.exception_handler(PoolTimeout)
+    async def _database_down(request: Request, error: Exception) -> JSONResponse:
+        log.warning("database unavailable on %s %s: %s", request.method, request.url.path, error)
+        detail = "the database is unavailable; nothing was acknowledged, try again"
+        answer = problem(503, "Service Unavailable", detail)
+        answer.headers["Retry-After"] = str(RETRY_AFTER_S)
+        return answer
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, error: Exception) -> JSONResponse:

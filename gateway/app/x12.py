@@ -12,6 +12,7 @@ from access import Forbidden, NotVisible
 from gateway.app.auth import CurrentCaller
 from gateway.app.deps import AppSettings, Sessions
 from gateway.app.inbound import authorize_documents, partner_of, read_body, refused, writes_of
+from gateway.app.problems import INTERRUPTED
 from gateway.store import queries
 from gateway.x12_inbound import Receipt, acknowledgments, receive_x12
 
@@ -28,6 +29,7 @@ X12_MEDIA = "application/edi-x12"
         202: {"description": "Stored and processed; the 997 is at /messages/{id}/ack"},
         403: {"description": "Stored, but this key may not send these documents"},
         422: {"description": "Stored, but the body holds no X12 interchange"},
+        503: INTERRUPTED,
     },
 )
 async def submit_x12(

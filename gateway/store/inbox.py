@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from pydantic import BaseModel
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session, sessionmaker
 
 from gateway.store.audit import record
@@ -18,6 +20,7 @@ from gateway.store.quality_tables import QualityPendingRow
 from gateway.store.tables import InboxRow, utcnow
 
 RECEIVED, PROCESSED, FAILED = "received", "processed", "failed"
+log = logging.getLogger("gateway")
 
 Handler = Callable[[Session, InboxRow], Sequence[BaseModel]]
 """Turns a stored message into canonical documents; raises to reject it.
@@ -83,6 +86,36 @@ def store_message(
     return Stored(row.id, RECEIVED, duplicate=False)
 
 
+class ProcessingDeferred(Exception):
+    """Processing stopped for a reason outside the message: the database connection dropped, a
+    deadlock, a serialization failure, a lock or statement timeout, a full disk.
+
+    The message is not at fault, so it is not failed: it stays stored and ``received``, and
+    processing it again (a re-send, a poller's next round, the drop folder's next scan)
+    resumes it. Nothing it wrote stays.
+    """
+
+    def __init__(self, message_id: str, error: Exception) -> None:
+        super().__init__(
+            f"message {message_id} is stored, but processing was interrupted "
+            f"({type(error).__name__}); send it again to resume"
+        )
+        self.message_id = message_id
+        self.error = error
+
+
+def is_transient(error: BaseException) -> bool:
+    """Whether a database error says "try again" rather than "this message is wrong".
+
+    OperationalError is the DB-API's class for errors outside the statement (connection,
+    deadlock, serialization, lock timeout, disk); a value the database refuses is a DataError
+    or IntegrityError instead, and stays the message's error.
+    """
+    if isinstance(error, DBAPIError) and error.connection_invalidated:
+        return True
+    return isinstance(error, OperationalError | PoolTimeout)
+
+
 @dataclass(frozen=True)
 class Outcome:
     """What processing a message did: its status, the error if it failed, documents stored."""
@@ -103,6 +136,8 @@ def process_message(
 
     On failure the documents are rolled back, the raw message stays, and the error is kept on
     the message so it can be fixed and retried. A processed message is never processed again.
+    A transient database error (``is_transient``) is not the message's failure: it raises
+    ``ProcessingDeferred`` and leaves the message ``received``, so processing it again resumes.
     With ``check_quality`` a message that gave documents is queued, in the same transaction,
     for the streaming data-quality check (``gateway.quality_stream``), which runs apart.
     """
@@ -125,6 +160,10 @@ def process_message(
             outcome = Outcome(PROCESSED, documents=len(documents))
         except Exception as error:  # any handler error is the message's error, kept with it
             session.rollback()  # none of the message's documents stay
+            if is_transient(error):
+                session.close()
+                _note_deferred(sessions, message_id, error)
+                raise ProcessingDeferred(message_id, error) from error
             row = session.get_one(InboxRow, message_id)
             # The error may quote the sender's input: no NUL, which PostgreSQL text refuses.
             text = (str(error) or type(error).__name__).replace("\x00", "\\u0000")
@@ -135,6 +174,23 @@ def process_message(
         row.processed_at = utcnow()
         session.commit()
         return outcome
+
+
+def _note_deferred(sessions: sessionmaker[Session], message_id: str, error: Exception) -> None:
+    """Count the interrupted attempt on the message, if the database answers again."""
+    log.warning(
+        "message %s: processing interrupted by %s; it stays stored and resumes when sent again",
+        message_id,
+        type(error).__name__,
+    )
+    try:
+        with sessions.begin() as session:
+            row = session.get(InboxRow, message_id)
+            if row is not None and row.status == RECEIVED:
+                row.attempts += 1
+                row.error = f"interrupted, will resume: {type(error).__name__}"
+    except SQLAlchemyError:  # still down: the message is stored either way
+        log.warning("message %s: could not count the interrupted attempt", message_id)
 
 
 def get_message(sessions: sessionmaker[Session], message_id: str) -> InboxRow | None:

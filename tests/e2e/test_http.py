@@ -8,7 +8,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, create_engine, text
 
 from gateway.app import create_app
 from gateway.settings import Settings
@@ -98,6 +98,39 @@ def test_an_invalid_document_is_kept_and_answered_with_the_field(
     assert problem["errors"][0]["field"] == "purchase_order.lines.2.quantity"
     kept = httpx.get(f"{base_url}/api/v1/messages/{problem['message_id']}", headers=admin).json()
     assert kept["status"] == "failed" and "lines.2.quantity" in kept["error"]
+
+
+def test_a_database_lock_timeout_is_a_503_and_the_same_message_resumes(
+    database_url: str, admin: dict[str, str]
+) -> None:
+    """A database error that passes is not the message's fault: 503, kept, resumed on re-send."""
+    if not database_url.startswith("postgresql"):
+        pytest.skip("SQLite locks the whole file: a held lock would refuse the message unstored")
+    # The serving engine gives up waiting for a lock after 300 ms, as a production
+    # lock_timeout or statement_timeout would; the test holds the purchase-order table.
+    served = create_engine(database_url, connect_args={"options": "-c lock_timeout=300"})
+    holder = engine_for_tests(database_url)
+    body = (EXAMPLES / "purchase_order.json").read_bytes()
+    headers = {**admin, "Content-Type": "application/json", "Idempotency-Key": "po-lock-1"}
+    try:
+        with serve(create_app(Settings(database_url=database_url), engine=served)) as base:
+            with holder.begin() as connection:
+                connection.execute(text("LOCK TABLE purchase_orders IN ACCESS EXCLUSIVE MODE"))
+                first = httpx.post(f"{base}/api/v1/documents", content=body, headers=headers)
+            again = httpx.post(f"{base}/api/v1/documents", content=body, headers=headers)
+            status = httpx.get(
+                f"{base}/api/v1/messages/{again.json()['message_id']}", headers=admin
+            )
+    finally:
+        served.dispose()
+        holder.dispose()
+    assert first.status_code == 503, first.text
+    assert first.headers["content-type"] == PROBLEM and first.headers["retry-after"] == "5"
+    assert "send it again to resume" in first.json()["detail"]
+    assert again.status_code == 202, again.text
+    assert again.json()["message_id"] == first.json()["message_id"]
+    assert again.json()["status"] == "processed"
+    assert len(status.json()["documents"]["purchase_order"]) == 1
 
 
 def test_malformed_json_says_where(base_url: str, admin: dict[str, str]) -> None:

@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sqlite3
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 from pydantic import BaseModel
-from sqlalchemy import func, select
+from sqlalchemy import Engine, func, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from gateway.app.inbound import parse_canonical
 from gateway.store import get_message, process_message, store_message
 from gateway.store.document_tables import PurchaseOrderRow
+from gateway.store.inbox import ProcessingDeferred
 from gateway.store.tables import AuditRow, InboxRow
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "data" / "canonical" / "purchase_order.json"
@@ -124,3 +126,50 @@ def test_processing_twice_stores_documents_once(sessions: sessionmaker[Session])
 def test_unknown_message_is_a_lookup_error(sessions: sessionmaker[Session]) -> None:
     with pytest.raises(LookupError, match="no inbox message"):
         process_message(sessions, "0" * 32, parse_canonical)
+
+
+def test_an_interrupted_database_defers_the_message_and_processing_it_again_resumes(
+    sessions: sessionmaker[Session], engine: Engine
+) -> None:
+    """The database breaks the processing transaction mid-handler, as a real one does.
+
+    PostgreSQL: another connection terminates the session's backend (a restart, a failover, a
+    dropped link). SQLite: another connection holds the write lock past the busy timeout.
+    """
+    message_id = _store(sessions, EXAMPLE.read_bytes())
+
+    def cut_off(session: Session, row: InboxRow) -> list[BaseModel]:
+        documents = list(parse_canonical(session, row))
+        if engine.dialect.name == "postgresql":
+            pid = session.execute(text("SELECT pg_backend_pid()")).scalar_one()
+            with engine.begin() as other:
+                other.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+            session.execute(text("SELECT 1"))  # the link is gone
+            return documents
+        assert engine.url.database is not None
+        session.execute(text("PRAGMA busy_timeout=50"))
+        blocker = sqlite3.connect(engine.url.database, isolation_level=None)
+        try:
+            blocker.execute("BEGIN IMMEDIATE")
+            session.execute(
+                text("UPDATE inbox SET attempts = attempts + 0 WHERE id = :id"), {"id": row.id}
+            )
+        finally:
+            blocker.close()
+        return documents
+
+    with pytest.raises(ProcessingDeferred, match=f"message {message_id} is stored") as deferred:
+        process_message(sessions, message_id, cut_off)
+    assert deferred.value.message_id == message_id
+    row = get_message(sessions, message_id)
+    assert row is not None and row.status == "received"  # not failed: not the message's fault
+    with sessions() as session:
+        assert session.scalar(select(func.count()).select_from(PurchaseOrderRow)) == 0
+        failed = session.scalars(select(AuditRow).where(AuditRow.action == "inbox.failed")).all()
+        assert failed == []
+    # Once the database answers again, the same message is processed from what was stored.
+    assert process_message(sessions, message_id, parse_canonical).status == "processed"
+    row = get_message(sessions, message_id)
+    assert row is not None and row.status == "processed" and row.error is None
+    with sessions() as session:
+        assert session.scalar(select(func.count()).select_from(PurchaseOrderRow)) == 1
