@@ -324,6 +324,26 @@ def publish_command(
     )
 
 
+def prune_command(
+    keep: Annotated[int, typer.Option(help="How many of the newest complete runs to keep.")] = 5,
+    dry_run: Annotated[bool, typer.Option(help="Say what would go; delete nothing.")] = False,
+    actor: Actor = None,
+) -> None:
+    """Delete forecast runs older than the newest KEEP; runs published to suppliers stay."""
+    from gateway.planning import prune_runs
+
+    with _transaction() as session:
+        result = prune_runs(session, keep=keep, actor=_actor(actor), dry_run=dry_run)
+    verb = "would delete" if dry_run else "deleted"
+    runs = ", ".join(map(str, result.deleted)) or "none"
+    noun = "run" if len(result.deleted) == 1 else "runs"
+    out.print(f"{verb} {len(result.deleted)} {noun} ({runs}), {result.rows:,} result rows")
+    out.print(
+        f"kept runs {', '.join(map(str, result.kept)) or 'none'}"
+        + (f" (published: {', '.join(map(str, result.published))})" if result.published else "")
+    )
+
+
 def register(plan_app: typer.Typer) -> None:
     """Add the store-backed commands to ``gateway plan``."""
     plan_app.add_typer(thresholds_app, name="thresholds")
@@ -333,3 +353,4 @@ def register(plan_app: typer.Typer) -> None:
     plan_app.command("recompute")(recompute_command)
     plan_app.command("override")(override_command)
     plan_app.command("publish")(publish_command)
+    plan_app.command("prune")(prune_command)

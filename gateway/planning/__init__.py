@@ -22,6 +22,7 @@ from gateway.planning.collaboration import (
 )
 from gateway.planning.errors import (
     InvalidOverrideError,
+    InvalidRetentionError,
     InvalidThresholdsError,
     NoDemandError,
     NoForecastRunError,
@@ -30,6 +31,7 @@ from gateway.planning.errors import (
     ProposalStateError,
 )
 from gateway.planning.recompute import STEPS, RecomputeResult, recompute
+from gateway.planning.retention import PruneResult, prune_runs
 from gateway.planning.thresholds import (
     ThresholdsVersion,
     current_thresholds,
@@ -40,6 +42,7 @@ from gateway.planning.thresholds import (
 __all__ = [
     "STEPS",
     "InvalidOverrideError",
+    "InvalidRetentionError",
     "InvalidThresholdsError",
     "NoDemandError",
     "NoForecastRunError",
@@ -48,6 +51,7 @@ __all__ = [
     "PlanningServiceError",
     "ProposalResult",
     "ProposalStateError",
+    "PruneResult",
     "PublicationResult",
     "RecomputeResult",
     "ThresholdsVersion",
@@ -56,6 +60,7 @@ __all__ = [
     "current_thresholds",
     "override_forecast",
     "propose",
+    "prune_runs",
     "publish_forecast",
     "recompute",
     "reject_proposal",

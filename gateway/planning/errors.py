@@ -8,13 +8,15 @@
     ├── ProposalStateError        plan.proposal_state      deciding a proposal already decided
     ├── NoForecastRunError        plan.no_run              nothing computed yet
     ├── NoDemandError             plan.no_demand           recompute without demand history
-    └── InvalidOverrideError      plan.invalid_override    negative quantity, empty reason, ...
+    ├── InvalidOverrideError      plan.invalid_override    negative quantity, empty reason, ...
+    └── InvalidRetentionError     plan.invalid_retention   pruning would leave no run
 """
 
 from __future__ import annotations
 
 __all__ = [
     "InvalidOverrideError",
+    "InvalidRetentionError",
     "InvalidThresholdsError",
     "NoDemandError",
     "NoForecastRunError",
@@ -59,3 +61,7 @@ class NoDemandError(PlanningServiceError):
 
 class InvalidOverrideError(PlanningServiceError):
     code = "plan.invalid_override"
+
+
+class InvalidRetentionError(PlanningServiceError):
+    code = "plan.invalid_retention"

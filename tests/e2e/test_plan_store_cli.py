@@ -68,3 +68,12 @@ def test_plan_commands_over_the_demo(database_url: str) -> None:
     assert len(bodies) == 1 and b"ST*830*" in bodies[0]
     unknown = gateway("plan", "publish", "NOPE", env=env)
     assert unknown.returncode == 2 and "plan.not_found" in unknown.stderr
+
+    # Run 1 (the demo's) is neither among the newest nor published: it goes; run 2 stays.
+    trial = gateway("plan", "prune", "--keep", "1", "--dry-run", env=env)
+    assert trial.returncode == 0 and "would delete 1 run (1)" in trial.stdout, trial.stdout
+    pruned = gateway("plan", "prune", "--keep", "1", env=env)
+    assert pruned.returncode == 0 and "deleted 1 run (1)" in pruned.stdout, pruned.stdout
+    assert "kept runs 2" in pruned.stdout
+    refused = gateway("plan", "prune", "--keep", "0", env=env)
+    assert refused.returncode == 2 and "plan.invalid_retention" in refused.stderr

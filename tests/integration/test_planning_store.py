@@ -16,6 +16,7 @@ from gateway.demo.build import _demand_rows
 from gateway.model import PlanningSchedule
 from gateway.planning import (
     InvalidOverrideError,
+    InvalidRetentionError,
     InvalidThresholdsError,
     NoDemandError,
     NoForecastRunError,
@@ -26,6 +27,7 @@ from gateway.planning import (
     current_thresholds,
     override_forecast,
     propose,
+    prune_runs,
     publish_forecast,
     recompute,
     reject_proposal,
@@ -48,8 +50,11 @@ from gateway.store.planning import (
     latest_series,
 )
 from gateway.store.planning_tables import (
+    BufferRow,
     ClassificationRow,
     ForecastCellRow,
+    ForecastRunRow,
+    ForecastSeriesRow,
     PublicationRow,
 )
 from gateway.store.sync_tables import OutboxRow
@@ -334,6 +339,49 @@ def test_publish_queues_exactly_one_valid_830(demo: sessionmaker[Session]) -> No
     expected = math.ceil(total * sourced[line.buyer_item] - 1e-9)
     assert float(line.forecasts[0].quantity) == expected
     assert len(line.forecasts) == HORIZON
+
+
+def test_pruning_keeps_the_newest_runs_and_the_published_ones(
+    demo: sessionmaker[Session],
+) -> None:
+    published = _run(demo)
+    with demo.begin() as session:
+        supplier = session.scalars(select(ItemSourceRow.supplier_id).limit(1)).one()
+        publish_forecast(session, supplier, "planner:ann")
+    middle, newest = _run(demo), _run(demo)
+
+    def counts(session: Session, run_id: int) -> list[int]:
+        return [
+            session.scalar(select(func.count()).select_from(t).where(t.run_id == run_id)) or 0
+            for t in (ForecastCellRow, ForecastSeriesRow, BufferRow)
+        ]
+
+    with demo.begin() as session:
+        with pytest.raises(InvalidRetentionError, match="keep at least the newest run"):
+            prune_runs(session, keep=0, actor="planner:ann")
+        stored = counts(session, middle)
+        trial = prune_runs(session, keep=1, actor="planner:ann", dry_run=True)
+        assert (trial.deleted, trial.kept, trial.published) == (
+            [middle],
+            [published, newest],
+            [published],
+        )
+        assert trial.rows >= sum(stored) > 0
+        assert counts(session, middle) == stored and not _audit(session, "plan.runs_pruned")
+    with demo.begin() as session:
+        done = prune_runs(session, keep=1, actor="planner:ann")
+    assert (done.deleted, done.rows) == ([middle], trial.rows)
+    with demo() as session:
+        assert list(session.scalars(select(ForecastRunRow.id).order_by(ForecastRunRow.id))) == [
+            published,
+            newest,
+        ]
+        assert counts(session, middle) == [0, 0, 0]  # its rows went with it
+        assert all(counts(session, published)) and latest_run_id(session) == newest
+        (entry,) = _audit(session, "plan.runs_pruned")
+        assert entry.actor == "planner:ann" and entry.detail["deleted"] == [middle]
+    with demo.begin() as session:  # nothing left to prune
+        assert prune_runs(session, keep=1, actor="planner:ann").deleted == []
 
 
 def test_recompute_needs_demand_but_no_documents(sessions: sessionmaker[Session]) -> None:
