@@ -1,7 +1,7 @@
-"""Supplier scorecards computed on request from the store, with planning_core's scorecard.
+"""Supplier scorecards: computed on request from the store with planning_core's scorecard, or
+read from the newest forecast run (what planners see in GraphQL).
 
-The response shape (``ScorecardPeriod``) is the one stored scorecards will fill as well, so
-clients do not change when scorecards are precomputed.
+Both fill the same response shape (``ScorecardPeriod``); ``Scorecard.source`` says which.
 """
 
 from __future__ import annotations
@@ -12,13 +12,22 @@ from typing import Any, Literal
 
 import pandas as pd
 from pydantic import BaseModel, Field
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
 from access import Scope
+from gateway.store.planning import latest_run_id
+from gateway.store.planning_tables import ScorecardRow
 from gateway.store.scorecard_inputs import scorecard_inputs
 from planning_core.scorecard import METRICS, ScorecardConfig, build_scorecards
 
-__all__ = ["Scorecard", "ScorecardPeriod", "compute_scorecard"]
+__all__ = [
+    "Scorecard",
+    "ScorecardPeriod",
+    "compute_scorecard",
+    "scorecard_scope",
+    "stored_scorecard",
+]
 
 Frequency = Literal["W", "M", "Q"]
 
@@ -52,6 +61,7 @@ class Scorecard(BaseModel):
 
     freq: Frequency
     source: Literal["computed", "stored"] = "computed"
+    run_id: int | None = Field(None, description="The forecast run a stored scorecard is from.")
     periods: list[ScorecardPeriod]
 
 
@@ -76,6 +86,52 @@ def compute_scorecard(
         periods = [_period(row, peers=scope.supplier_id is None) for row in _records(card)]
     periods.sort(key=lambda p: (p.period, p.supplier_id, p.segment_id), reverse=True)
     return Scorecard(freq=freq, periods=periods)
+
+
+def scorecard_scope(scope: Scope) -> list[ColumnElement[bool]]:
+    """The stored scorecard rows a scope sees: a supplier its own, a planner its segments."""
+    clauses: list[ColumnElement[bool]] = []
+    if scope.supplier_id is not None:
+        clauses.append(ScorecardRow.supplier_id == scope.supplier_id)
+    if scope.segments is not None:
+        clauses.append(ScorecardRow.segment_id.in_(sorted(scope.segments)))
+    return clauses
+
+
+def stored_scorecard(
+    session: Session,
+    scope: Scope,
+    *,
+    supplier_id: str | None = None,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+) -> Scorecard:
+    """The monthly scorecards of the newest forecast run, in scope (empty before any run).
+
+    Peer ranks there are among all of a segment's suppliers, as the run computed them; a
+    supplier still sees none.
+    """
+    run_id = latest_run_id(session)
+    if run_id is None or scope.is_empty:
+        return Scorecard(freq="M", source="stored", run_id=run_id, periods=[])
+    query = select(ScorecardRow).where(ScorecardRow.run_id == run_id, *scorecard_scope(scope))
+    if supplier_id is not None:
+        query = query.where(ScorecardRow.supplier_id == supplier_id)
+    if date_from is not None:
+        query = query.where(ScorecardRow.period >= date_from.replace(day=1))
+    if date_to is not None:
+        query = query.where(ScorecardRow.period <= date_to)
+    order = (
+        ScorecardRow.period.desc(),
+        ScorecardRow.supplier_id.desc(),
+        ScorecardRow.segment_id.desc(),
+    )
+    peers = scope.supplier_id is None
+    periods = [
+        _period({c.key: getattr(row, c.key) for c in ScorecardRow.__table__.columns}, peers=peers)
+        for row in session.scalars(query.order_by(*order))
+    ]
+    return Scorecard(freq="M", source="stored", run_id=run_id, periods=periods)
 
 
 def _records(card: pd.DataFrame) -> list[dict[str, Any]]:

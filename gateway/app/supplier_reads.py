@@ -10,6 +10,7 @@ from pydantic import BaseModel
 from access import NotVisible
 from gateway.app.auth import CurrentCaller
 from gateway.app.deps import Sessions
+from gateway.app.problems import problem
 from gateway.app.reads import (
     NOT_MODIFIED,
     Cursor,
@@ -21,7 +22,7 @@ from gateway.app.reads import (
 )
 from gateway.model import PlanningSchedule, Purpose
 from gateway.model.types import Code
-from gateway.scorecards import Scorecard, compute_scorecard
+from gateway.scorecards import Scorecard, compute_scorecard, stored_scorecard
 from gateway.store.schedules import (
     ScheduleFilters,
     get_planning_schedule,
@@ -89,7 +90,9 @@ def planning_schedule(
     summary="Delivery scorecard per segment and period, from the caller's POs and receipts",
     description="OTIF, fill rate, ASN accuracy, quality, score and tier per supplier, "
     "segment and period (`freq`: W, M or Q) over the PO lines requested between `date_from` "
-    "and `date_to`, computed from the stored orders, ship notices and receipts. A supplier "
+    "and `date_to`, computed from the stored orders, ship notices and receipts. With "
+    "`source=stored`, the monthly scorecards of the newest forecast run instead (the figures "
+    "planners see in GraphQL, with commit reliability; `freq` must be M). A supplier "
     "sees only its own (`supplier_id` is ignored) and no peer ranks; a planner may name one "
     "supplier of its segments.",
     responses={200: {"model": Scorecard}, **NOT_MODIFIED},
@@ -102,11 +105,28 @@ def scorecard(
     date_from: DateFrom = None,
     date_to: DateTo = None,
     supplier_id: Annotated[Code | None, Query(description="Planners: one supplier")] = None,
+    source: Annotated[
+        Literal["computed", "stored"],
+        Query(description="computed: now, from the documents; stored: the newest forecast run"),
+    ] = "computed",
 ) -> Response:
     scope = caller.scope("scorecard", "read")
     if (refusal := bad_range(date_from, date_to)) is not None:
         return refusal
+    if source == "stored" and freq != "M":
+        detail = "stored scorecards are monthly: ask for freq=M, or source=computed"
+        error = {"field": "query.freq", "message": detail, "type": "value_error"}
+        return problem(422, "Invalid request", detail, errors=[error])
     with sessions() as session:
+        if source == "stored":
+            card = stored_scorecard(
+                session,
+                scope,
+                supplier_id=scope.supplier_id or supplier_id,
+                date_from=date_from,
+                date_to=date_to,
+            )
+            return with_etag(request, card.model_dump(mode="json"))
         card = compute_scorecard(
             session,
             scope,

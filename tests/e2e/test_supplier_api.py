@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from gateway.app import create_app
 from gateway.quality_run import run_quality
 from gateway.settings import Settings
+from gateway.store.planning_tables import ForecastRunRow, ScorecardRow
 from tests.e2e.supplier_world import PROBLEM, World, issue_keys, populate
 from tests.support import serve
 
@@ -180,3 +181,49 @@ def test_a_supplier_reads_its_scorecard(world: World) -> None:
     assert [p["supplier_id"] for p in planner] == ["SUP001"] and planner[0]["rank"] == 1
     wrong = world.get("sup1", "/api/v1/scorecard", freq="D")
     assert wrong.status_code == 422 and wrong.json()["errors"][0]["field"] == "query.freq"
+
+
+def _stored_card(
+    run_id: int, supplier: str, segment: str, month: dt.date, otif: float, rank: int
+) -> ScorecardRow:
+    return ScorecardRow(
+        run_id=run_id, supplier_id=supplier, segment_id=segment, period=month,
+        lines=4, on_time=otif,
+        in_full=1.0, otif=otif, fill_rate=1.0, asn_accuracy=None, quality=1.0,
+        commit_reliability=0.75, score=otif, rank=rank, peer_count=2, tier="B", otif_trend=0.1,
+    )  # fmt: skip
+
+
+def test_the_stored_scorecard_is_the_newest_runs_in_scope(
+    world: World, sessions: sessionmaker[Session]
+) -> None:
+    empty = world.get("sup1", "/api/v1/scorecard", source="stored").json()
+    assert (empty["source"], empty["run_id"], empty["periods"]) == ("stored", None, [])
+    october, november = dt.date(2026, 10, 1), dt.date(2026, 11, 1)
+    with sessions.begin() as session:
+        for run_id, otif in ((1, 0.1), (2, 0.5)):  # only the newest run is served
+            session.add(ForecastRunRow(
+                id=run_id, as_of=november, created_by="planner:test", status="complete",
+                horizon=13, series_count=3, timings={},
+            ))  # fmt: skip
+            session.flush()
+            session.add_all([
+                _stored_card(run_id, "SUP001", "FAST", october, otif, 2),
+                _stored_card(run_id, "SUP001", "FAST", november, otif + 0.25, 1),
+                _stored_card(run_id, "SUP002", "SEAS", november, otif, 1),
+            ])  # fmt: skip
+    mine = world.get("sup1", "/api/v1/scorecard", source="stored", supplier_id="SUP002")
+    assert mine.status_code == 200, mine.text
+    body = mine.json()
+    assert (body["source"], body["run_id"], body["freq"]) == ("stored", 2, "M")
+    assert [(p["supplier_id"], p["period"], p["otif"]) for p in body["periods"]] == [
+        ("SUP001", "2026-11-01", 0.75), ("SUP001", "2026-10-01", 0.5),
+    ]  # fmt: skip
+    assert body["periods"][0]["commit_reliability"] == 0.75
+    assert all(p["rank"] is None and p["peer_count"] is None for p in body["periods"])
+    window = world.get("sup1", "/api/v1/scorecard", source="stored", date_from="2026-11-15")
+    assert [p["period"] for p in window.json()["periods"]] == ["2026-11-01"]
+    planner = world.get("planner", "/api/v1/scorecard", source="stored").json()["periods"]
+    assert {(p["supplier_id"], p["rank"]) for p in planner} == {("SUP001", 1), ("SUP001", 2)}
+    weekly = world.get("sup1", "/api/v1/scorecard", source="stored", freq="W")
+    assert weekly.status_code == 422 and "monthly" in weekly.json()["detail"]
