@@ -6,7 +6,10 @@ from __future__ import annotations
 import json
 import logging
 import select
+import signal
 import socket
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from urllib.parse import urlsplit
@@ -21,7 +24,8 @@ from gateway.app import create_app
 from gateway.settings import Settings
 from gateway.store.tables import InboxRow
 from tests.e2e.supplier_world import issue_keys, populate
-from tests.support import serve
+from tests.e2e.test_cli import ROOT, environment
+from tests.support import free_port, serve, wait_until_ready
 
 IDLE_S = 0.5
 TOTAL_S = 1.5
@@ -206,3 +210,48 @@ def test_other_requests_are_served_while_a_body_stalls(
     assert len(timeouts) == 1 and timeouts[0].exc_info is None, timeouts
     assert not [r for r in caplog.records if r.exc_info], "a traceback was logged"
     assert _inbox(sessions) == 3
+
+
+def test_gateway_serve_takes_the_limits_from_the_environment(
+    database_url: str, sessions: sessionmaker[Session]
+) -> None:
+    """``gateway serve`` with the settings as environment variables: a stalled body is a 408
+    logged once as JSON without a traceback; ``GATEWAY_LIMIT_CONCURRENCY`` reaches uvicorn,
+    which counts idle connections too (so it answers 503 while they are open)."""
+    populate(sessions)
+    token = issue_keys(database_url)["sup1"]["Authorization"]
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    env = environment(
+        database_url,
+        GATEWAY_PORT=str(port),
+        GATEWAY_LOG_FORMAT="json",
+        GATEWAY_BODY_IDLE_TIMEOUT_S=str(IDLE_S),
+        GATEWAY_LIMIT_CONCURRENCY="3",
+    )
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gateway", "serve", "--no-migrate"],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        wait_until_ready(base, timeout=90)
+        with _connect(base) as sock:
+            sock.sendall(_head("/api/v1/documents", token, "application/json", 999) + b"{")
+            problem = _assert_408(*_answer(sock), "idle")
+        assert problem["received_bytes"] == 1
+        idle = [_connect(base) for _ in range(3)]
+        try:
+            assert httpx.get(f"{base}/readyz", timeout=GIVE_UP_S).status_code == 503
+        finally:
+            for sock in idle:
+                sock.close()
+    finally:
+        process.send_signal(signal.SIGINT)
+        _, stderr = process.communicate(timeout=30)
+    assert "Traceback" not in stderr, stderr
+    records = [json.loads(line) for line in stderr.splitlines() if line.startswith("{")]
+    timeouts = [r for r in records if "request body timed out" in r["message"]]
+    assert len(timeouts) == 1, stderr
+    assert timeouts[0]["context"]["limit"] == "idle"
+    assert timeouts[0]["context"]["received_bytes"] == 1
+    assert timeouts[0]["context"]["request_id"]
