@@ -109,8 +109,10 @@ class _Reading:
         left = self.deadline.total_s - (now - self.first_wait)
         limit: Limit = "idle" if self.deadline.idle_s <= left else "total"
         try:
-            wait_s = max(min(self.deadline.idle_s, left), 0.0)
-            message = await asyncio.wait_for(self.upstream(), wait_s)
+            # asyncio.timeout, not wait_for: no task per chunk. Cancelling uvicorn's receive
+            # is safe, it only waits for an event; bytes that arrive later stay buffered.
+            async with asyncio.timeout(max(min(self.deadline.idle_s, left), 0.0)):
+                message = await self.upstream()
         except TimeoutError:
             raise self._give_up(limit) from None
         if message["type"] == "http.request":
