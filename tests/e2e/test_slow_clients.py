@@ -183,6 +183,9 @@ def test_fast_chunked_and_slowish_uploads_still_work(
             files={"file": ("stock.csv", csv.replace(b"R1", b"R2"), "text/csv")},
         )
         assert multipart.status_code == 202, multipart.text
+        spec = client.get("/openapi.json").json()
+    for path in ("/api/v1/documents", "/api/v1/x12", "/api/v1/files"):
+        assert "408" in spec["paths"][path]["post"]["responses"], path
     assert _inbox(sessions) == 4
 
 
