@@ -175,6 +175,8 @@ def _serve(settings: Settings, host: str | None, port: int | None, workers: int 
         workers=workers,
         log_level=settings.log_level,
         access_log=False,  # the gateway's access log has the request id and the principal
+        timeout_keep_alive=settings.keep_alive_s,
+        limit_concurrency=settings.limit_concurrency,
     )
 
 

@@ -33,6 +33,30 @@ class Settings(BaseSettings):
         ge=1024,
         description="Largest supplier file (POST /api/v1/files, `gateway watch`), in bytes.",
     )
+    body_idle_timeout_s: float = Field(
+        15.0,
+        gt=0,
+        le=3600,
+        description="Longest wait for the next part of a request body, in seconds (408 after).",
+    )
+    body_timeout_s: float = Field(
+        120.0,
+        gt=0,
+        le=86400,
+        description="Longest a whole request body may take to arrive, in seconds (408 after).",
+    )
+    keep_alive_s: int = Field(
+        5,
+        ge=1,
+        le=600,
+        description="`gateway serve`: seconds an idle connection stays open after an answer.",
+    )
+    limit_concurrency: int | None = Field(
+        None,
+        ge=1,
+        description="`gateway serve`: connections and requests per process before new requests "
+        "get 503 (unset: no limit). Idle connections count too: see docs/reliability.md.",
+    )
     db_pool_size: int = Field(5, ge=1, le=100, description="Connections per process (PostgreSQL).")
     run_worker: bool = Field(
         True,

@@ -13,6 +13,7 @@ from gateway import __version__
 from gateway.app import (
     admin,
     auth,
+    body_deadline,
     dashboard,
     files,
     findings,
@@ -78,6 +79,10 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.state.write_lock = threading.Lock() if engine.dialect.name == "sqlite" else None
     app.state.access = auth.AccessControl(app.state.sessions)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    # Outside the size limit: both wrap ``receive``, and each catches only its own error.
+    app.state.body_timeouts = body_deadline.install(
+        app, settings.body_idle_timeout_s, settings.body_timeout_s
+    )
     app.add_middleware(AccessLog)
     problems.install(app)
     auth.install(app)

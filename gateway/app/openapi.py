@@ -30,6 +30,12 @@ PROBLEM_SCHEMA: dict[str, Any] = {
         "detail": {"type": "string"},
         "code": {"type": "string", "description": "A stable code, e.g. access.key_missing"},
         "message_id": {"type": "string", "description": "The stored message, for writes"},
+        "limit": {
+            "type": "string",
+            "enum": ["idle", "total"],
+            "description": "408: the body timeout that was hit",
+        },
+        "received_bytes": {"type": "integer", "description": "408: body bytes that arrived"},
         "errors": {
             "type": "array",
             "items": {
@@ -49,6 +55,10 @@ _COMMON_ERRORS = {
     "401": "Missing, malformed, unknown, expired or revoked API key",
     "422": "A parameter or the body is invalid; `errors` names each field",
 }
+_SLOW_BODY = (
+    "The body arrived too slowly (GATEWAY_BODY_IDLE_TIMEOUT_S between parts, "
+    "GATEWAY_BODY_TIMEOUT_S in all); nothing was stored"
+)
 
 
 def install(app: FastAPI) -> None:
@@ -85,6 +95,8 @@ def _errors_as_problems(spec: dict[str, Any]) -> None:
             if path.startswith("/api/v1"):
                 for status, description in _COMMON_ERRORS.items():
                     responses.setdefault(status, {"description": description})
+            if "requestBody" in operation:
+                responses.setdefault("408", {"description": _SLOW_BODY})
             for status, response in responses.items():
                 if status[0] in "45":
                     response["content"] = dict(_PROBLEM_CONTENT)

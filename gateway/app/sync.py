@@ -11,7 +11,7 @@ import base64
 from collections.abc import Callable
 from typing import Annotated, Any
 
-from fastapi import APIRouter, FastAPI, HTTPException, Query, Response
+from fastapi import APIRouter, FastAPI, HTTPException, Query, Request, Response
 from fastapi.responses import PlainTextResponse
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
 from pydantic import BaseModel, Field, ValidationInfo, field_validator
@@ -20,6 +20,7 @@ from sqlalchemy import select
 from access import Forbidden, NotVisible
 from gateway.app.auth import Caller, CurrentCaller
 from gateway.app.deps import Sessions
+from gateway.app.http_metrics import HttpCollector
 from gateway.app.poller_metrics import PollerCollector
 from gateway.app.quality_metrics import QualityCollector
 from gateway.app.sync_metrics import DeliveryCollector
@@ -298,7 +299,7 @@ def timeline(
     include_in_schema=True,
     response_class=PlainTextResponse,  # documents text/plain, not JSON
 )
-def metrics(sessions: Sessions, caller: CurrentCaller) -> Response:
+def metrics(request: Request, sessions: Sessions, caller: CurrentCaller) -> Response:
     # The metrics name partners and their endpoints; a supplier-facing gateway must not
     # hand that to anyone who can reach it, so the scraper presents a key like everyone.
     caller.scope("health", "read")
@@ -306,6 +307,7 @@ def metrics(sessions: Sessions, caller: CurrentCaller) -> Response:
     registry.register(DeliveryCollector(sessions))
     registry.register(PollerCollector(sessions))
     registry.register(QualityCollector(sessions))
+    registry.register(HttpCollector(request.app.state.body_timeouts))
     return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
 
 

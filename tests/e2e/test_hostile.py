@@ -216,9 +216,9 @@ def test_slow_uploads_do_not_hold_up_other_requests(
 ) -> None:
     """Twenty slow-loris uploads, more than the database pool holds, while others are served.
 
-    uvicorn has no timeout for a body in progress (its keep-alive timeout only closes idle
-    connections), so a trickling client holds its socket for as long as it keeps sending;
-    what matters is that it holds nothing else: the body is read before a session opens."""
+    Each keeps sending (well inside GATEWAY_BODY_IDLE_TIMEOUT_S; test_slow_clients.py covers
+    the timeouts), so it holds its socket meanwhile; what matters is that it holds nothing
+    else: the body is read before a session opens."""
     client, keys = api
     stop = threading.Event()
     sent = [0]
