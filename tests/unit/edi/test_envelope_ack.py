@@ -142,3 +142,35 @@ def test_ack_control_numbers_advance_per_ack_interchange() -> None:
     first, second = process_interchanges(text, ack=AckOptions(100, 100))
     assert first.ack_control_numbers == [100, 101] and second.ack_control_numbers == [102]
     assert "*000000102*" in second.ack_997
+
+
+def test_ak3_fits_the_997_whatever_segment_id_was_received() -> None:
+    # found by the x12 fuzz targets: AK301 echoed ids of any length, and AK303 named the
+    # guide's structural ST_LOOP; our own 997 guide refused such a 997
+    from adapters.edi import GroupAck, SegmentError, SetAck, build_997
+    from adapters.edi.errors import Location
+
+    errors = [
+        SegmentError("2", "unexpected", Location(segment_id="L", segment_position=4), "ST_LOOP"),
+        SegmentError("2", "unexpected", Location(segment_id="TOOLONG", segment_position=5), "N1"),
+    ]
+    group = GroupAck("PO", "1", "004010")
+    group.add(SetAck("850", "0001", False, ("5",), errors))
+    ak3s = [segment for segment in build_997(group, "004010", ">") if segment[0] == "AK3"]
+    assert ak3s == [["AK3", "L ", "4", "", "2"], ["AK3", "TOO", "5", "N1", "2"]]
+
+
+def test_ak402_names_elements_not_composites() -> None:
+    # found by the x12_830 fuzz target: AK402 (N0, 1-4 digits) carried the composite id C001
+    from adapters.edi import ElementError, GroupAck, SegmentError, SetAck, build_997
+    from adapters.edi.errors import Location
+
+    errors = [
+        SegmentError("8", "has element errors", Location(segment_id="UIT", segment_position=4)),
+        ElementError("1", "missing", Location(element_position=1, component_position=2), "C001"),
+        ElementError("1", "missing", Location(element_position=2), "355"),
+    ]
+    group = GroupAck("PS", "1", "004010")
+    group.add(SetAck("830", "0001", False, ("5",), errors))
+    ak4s = [segment for segment in build_997(group, "004010", ">") if segment[0] == "AK4"]
+    assert ak4s == [["AK4", "1>2", "", "1", ""], ["AK4", "2", "355", "1", ""]]
