@@ -174,3 +174,17 @@ def test_ak402_names_elements_not_composites() -> None:
     group.add(SetAck("830", "0001", False, ("5",), errors))
     ak4s = [segment for segment in build_997(group, "004010", ">") if segment[0] == "AK4"]
     assert ak4s == [["AK4", "1>2", "", "1", ""], ["AK4", "2", "355", "1", ""]]
+
+
+def test_non_ascii_digits_in_envelope_numbers_are_errors_not_crashes() -> None:
+    # found by the x12_interchange fuzz target: "10¹5" passed str.isdigit(), then int() raised
+    text = interchange([("850", PO_BODY)])
+    for old, new in (
+        ("*20260301*1015*", "*20260301*10\u00b95*"),  # GS05
+        ("*20260301*1015*", "*2026030\u00b2*1015*"),  # GS04
+        ("GE*1*", "GE*\u00b9*"),
+        ("IEA*1*", "IEA*\u00b9*"),
+    ):
+        assert old in text
+        result = one(text.replace(old, new, 1))
+        assert result.all_errors(), new
