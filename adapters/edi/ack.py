@@ -111,7 +111,9 @@ def build_997(group: GroupAck, ack_version: str, component: str) -> list[list[st
         status = "A" if ts.accepted and not ts.errors else ("E" if ts.accepted else "R")
         out.append(["AK5", status, *ts.set_codes[:5]])
     accepted = group.accepted
-    declared = group.declared_sets if group.declared_sets is not None else group.received
+    declared = group.declared_sets
+    if declared is None or declared > 999_999:  # AK902 is N0 1-6, GE01 may be any digits
+        declared = group.received
     out.append(
         [
             "AK9",

@@ -188,3 +188,9 @@ def test_non_ascii_digits_in_envelope_numbers_are_errors_not_crashes() -> None:
         assert old in text
         result = one(text.replace(old, new, 1))
         assert result.all_errors(), new
+
+
+def test_ak902_falls_back_to_the_sets_received_when_ge01_cannot_fit() -> None:
+    # found by the x12_interchange fuzz target: a GE01 of 20111205 went into AK902 (N0 1-6)
+    text = interchange([("850", PO_BODY)]).replace("GE*1*", "GE*20111205*", 1)
+    assert "AK9*E*1*1*1*5" in ack_lines(one(text).ack_997)
