@@ -10,6 +10,7 @@ minimized, renamed and kept as regression cases. ``--list`` names the targets; f
 from __future__ import annotations
 
 import argparse
+import hashlib
 import shutil
 import sys
 import tempfile
@@ -62,7 +63,18 @@ def main(argv: list[str]) -> None:
         *extra,
     ]
     print(f"fuzzing {target.name}: corpus {work}, failures to {artifacts}", flush=True)
-    atheris.Setup([sys.argv[0], *flags, str(work)], check)
+
+    def guarded(data: bytes) -> None:
+        try:
+            check(data)
+        except Exception:
+            # saved here too: some runs here lost libFuzzer's own copy (the process ended on
+            # SIGALRM, status 142, before writing it); same name, so no duplicate otherwise
+            name = "crash-" + hashlib.sha1(data).hexdigest()
+            (artifacts / name).write_bytes(data)
+            raise
+
+    atheris.Setup([sys.argv[0], *flags, str(work)], guarded)
     atheris.Fuzz()
 
 
