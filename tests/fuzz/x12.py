@@ -155,9 +155,10 @@ def check_997(data: bytes) -> None:
 def unwrap_sets(data: bytes) -> dict[str, list[bytes]]:
     """The bodies of the sets in an interchange, in ``wrap_set``'s input form, by set id."""
     found: dict[str, list[bytes]] = {}
-    version, body, set_id, component = "", [], "", ">"
+    body: list[str] = []
+    version, set_id, component = "", "", ">"
     for segment in iter_segments(data):
-        fields = ["*".join(f.replace(component, ">") for f in segment.fields)]
+        line = "*".join(f.replace(component, ">") for f in segment.fields)
         if segment.delimiters is not None:
             component = segment.delimiters.component
         elif segment.id == "GS":
@@ -169,5 +170,5 @@ def unwrap_sets(data: bytes) -> dict[str, list[bytes]]:
             found.setdefault(set_id, []).append(text.encode("utf-8"))
             set_id = ""
         elif set_id:
-            body += fields
+            body.append(line)
     return found
