@@ -46,7 +46,11 @@ def read_997(text: str) -> list[GroupAnswer]:
     for segment in text[start:].split(terminator):
         fields = segment.strip().split(element)
         if fields[0] == "AK1" and len(fields) > 2:
-            group = int(fields[2])
+            # A 997 in the same file may be malformed (it is refused on its own): an AK102
+            # that is no number names no group of ours (found by fuzzing: a ValueError here
+            # failed the whole inbound message).
+            number = fields[2].strip()
+            group = int(number) if number.isascii() and number.isdigit() else None
         elif fields[0] == "AK9" and len(fields) > 1 and group is not None:
             answers.append(GroupAnswer(group, _AK901.get(fields[1], AckStatus.REJECTED)))
             group = None

@@ -86,9 +86,9 @@ def build_997(group: GroupAck, ack_version: str, component: str) -> list[list[st
                 out.append(
                     [
                         "AK3",
-                        loc.segment_id or "",
+                        _segment_code(loc.segment_id),
                         str(loc.segment_position or 0),
-                        error.loop_id or "",
+                        _loop_code(error.loop_id),
                         error.code,
                     ]
                 )
@@ -103,7 +103,7 @@ def build_997(group: GroupAck, ack_version: str, component: str) -> list[list[st
                     [
                         "AK4",
                         _ak4_position(error, component),
-                        error.data_element or "",
+                        _element_reference(error.data_element),
                         error.code,
                         _printable(copy),
                     ]
@@ -111,7 +111,9 @@ def build_997(group: GroupAck, ack_version: str, component: str) -> list[list[st
         status = "A" if ts.accepted and not ts.errors else ("E" if ts.accepted else "R")
         out.append(["AK5", status, *ts.set_codes[:5]])
     accepted = group.accepted
-    declared = group.declared_sets if group.declared_sets is not None else group.received
+    declared = group.declared_sets
+    if declared is None or declared > 999_999:  # AK902 is N0 1-6, GE01 may be any digits
+        declared = group.received
     out.append(
         [
             "AK9",
@@ -123,6 +125,28 @@ def build_997(group: GroupAck, ack_version: str, component: str) -> list[list[st
         ]
     )
     return out
+
+
+def _segment_code(segment_id: str | None) -> str:
+    """AK301 (ID, 2-3 characters) for a segment id as received, which may be any length:
+    cut to 3, or padded with trailing spaces, which X12.6 allows to reach a minimum length."""
+    return _printable((segment_id or "")[:3]).ljust(2)
+
+
+def _element_reference(data_element: str | None) -> str:
+    """AK402 is a dictionary number (N0, 1-4 digits); a composite's id (``C001``) is none,
+    and the element is optional: left out."""
+    if data_element is None or not (data_element.isdigit() and len(data_element) <= 4):
+        return ""
+    return data_element
+
+
+def _loop_code(loop_id: str | None) -> str:
+    """AK303 names an X12 loop (1-6 letters and digits, e.g. ``N1``, ``HL``); a guide's
+    structural loops (``ST_LOOP``, the transaction set itself) are no X12 loop: left out."""
+    if loop_id is None or not (1 <= len(loop_id) <= 6 and loop_id.isalnum()):
+        return ""
+    return loop_id
 
 
 def _printable(value: str) -> str:

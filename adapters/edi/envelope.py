@@ -115,7 +115,7 @@ class _Walker:
         self.groups += 1
         self.sets = 0
         self.seen_sets = set()
-        if not (self.gs.control_number.isdigit() and len(self.gs.control_number) <= 9):
+        if not (_digits(self.gs.control_number) and len(self.gs.control_number) <= 9):
             self.gs.errors.append(self._group_error("6", "group control number (GS06) invalid"))
         if parse_date(self.gs.date) is None or not parse_time(self.gs.time):
             self.isa.errors.append(
@@ -173,7 +173,7 @@ class _Walker:
         if missing or ge is None:
             gs.errors.append(self._group_error("3", "functional group trailer (GE) missing"))
         else:
-            declared = int(ge.get(1)) if ge.get(1).isdigit() else None
+            declared = int(ge.get(1)) if _digits(ge.get(1)) else None
             if ge.get(2) != gs.control_number:
                 gs.errors.append(self._group_error("4", "GS06 and GE02 do not agree", ge.get(2)))
             if declared != self.sets:
@@ -190,7 +190,7 @@ class _Walker:
             return self._stray(seg)
         self._close_open(seg.index)
         isa = self.isa
-        declared = int(seg.get(1)) if seg.get(1).isdigit() else None
+        declared = int(seg.get(1)) if _digits(seg.get(1)) else None
         if seg.get(2) != isa.control_number:
             isa.errors.append(
                 InterchangeError("001", "ISA13 and IEA02 do not agree", self._loc(seg, seg.get(2)))
@@ -325,3 +325,8 @@ def iter_envelope(segments: Iterable[Segment]) -> Iterator[Event]:
             out.clear()
     walker.finish((seg.index if seg is not None else 0) + 1)
     yield from out
+
+
+def _digits(value: str) -> bool:
+    # str.isdigit() also takes "³" and other digits int() refuses (found by fuzzing)
+    return value.isascii() and value.isdigit()

@@ -83,9 +83,9 @@ class InterchangeHeader:
 def parse_date(value: str) -> dt.date | None:
     """Read an X12 date, CCYYMMDD or YYMMDD (X12.6: YY < 50 is 20YY), or None if invalid."""
     try:
-        if len(value) == 8 and value.isdigit():
+        if len(value) == 8 and value.isascii() and value.isdigit():
             return dt.date(int(value[:4]), int(value[4:6]), int(value[6:]))
-        if len(value) == 6 and value.isdigit():
+        if len(value) == 6 and value.isascii() and value.isdigit():
             year = int(value[:2])
             return dt.date(
                 2000 + year if year < 50 else 1900 + year, int(value[2:4]), int(value[4:])
@@ -97,7 +97,8 @@ def parse_date(value: str) -> dt.date | None:
 
 def parse_time(value: str) -> bool:
     """Whether ``value`` is an X12 time HHMM[SS[d..d]]."""
-    if not (4 <= len(value) <= 8 and value.isdigit()):
+    # isascii: str.isdigit() also takes "³", which int() refuses (found by fuzzing)
+    if not (4 <= len(value) <= 8 and value.isascii() and value.isdigit()):
         return False
     seconds = int(value[4:6]) if len(value) >= 6 else 0
     return int(value[:2]) < 24 and int(value[2:4]) < 60 and seconds < 60
@@ -150,9 +151,13 @@ def _isa_errors(h: InterchangeHeader, index: int) -> Iterator[InterchangeError]:
         yield err("015", "invalid interchange time (ISA10)", h.time)
     if h.version < "00402" and h.standards_id != "U":
         yield err("016", "invalid interchange standards identifier (ISA11)", h.standards_id)
-    if h.version not in KNOWN_ISA_VERSIONS and not (h.version.isdigit() and len(h.version) == 5):
+    if h.version not in KNOWN_ISA_VERSIONS and not (
+        h.version.isascii() and h.version.isdigit() and len(h.version) == 5
+    ):
         yield err("017", "invalid interchange version (ISA12)", h.version)
-    if not (h.control_number.isdigit() and len(h.control_number) == 9):
+    if not (
+        h.control_number.isascii() and h.control_number.isdigit() and len(h.control_number) == 9
+    ):
         yield err("018", "invalid interchange control number (ISA13)", h.control_number)
     if h.ack_requested not in ("0", "1"):
         yield err("019", "invalid acknowledgment requested (ISA14)", h.ack_requested)

@@ -188,45 +188,45 @@ def _lex(chunks: Iterable[str]) -> Iterator[list[Segment]]:
     eof = False
     index = 0
     delimiters: Delimiters | None = None
+    # Between interchanges, a run of text that is not X12 (up to the next good ISA header) is
+    # reported once, however the chunks cut it, so that a file reads the same at any size.
+    in_junk = False
     while True:
         if delimiters is None:
-            while not eof and len(buf) < _ISA_LOOKAHEAD:
-                more = next(chunk_iter, None)
-                if more is None:
-                    eof = True
-                else:
-                    buf += more
-            start = _skip_blank(buf)
-            if start == len(buf):
+            buf, eof = _next_header(buf, chunk_iter, eof)
+            if not buf:
                 return
-            isa_at = buf.find("ISA", start)
-            if isa_at != start:
-                junk = buf[start:] if isa_at < 0 else buf[start:isa_at]
+            isa_at = buf.find("ISA")
+            if isa_at != 0:
+                # "IS" at the end of the buffer may be the start of an ISA in the next chunk
+                end = isa_at if isa_at > 0 else len(buf) if eof else len(buf) - 2
+                junk = buf[:end]
                 if index == 0:
                     raise ReadError(
                         "024", "input does not start with an ISA segment", Location(value=junk[:40])
                     )
-                index += 1
-                yield [Segment(["", junk.strip()[:80]], index)]
-                if isa_at < 0:
-                    buf = ""
-                    if eof:
-                        return
-                    continue
-                start = isa_at
+                if not in_junk:
+                    index += 1
+                    yield [Segment(["", junk.strip()[:80]], index)]
+                    in_junk = True
+                buf = buf[end:]
+                continue
             try:
-                fields, delimiters, used, fixed = _read_isa(buf[start:])
+                fields, delimiters, used, fixed = _read_isa(buf)
             except ReadError:
                 if index == 0:
                     raise
                 # a broken header after good interchanges: report it, look for the next ISA
-                index += 1
-                yield [Segment(["", buf[start : start + 80]], index)]
-                buf = buf[start + 3 :]
+                if not in_junk:
+                    index += 1
+                    yield [Segment(["", buf[:80]], index)]
+                    in_junk = True
+                buf = buf[3:]
                 continue
+            in_junk = False
             index += 1
             yield [Segment(fields, index, delimiters, fixed)]
-            buf = buf[start + used :]
+            buf = buf[used:]
             continue
         terminator = delimiters.segment
         element = delimiters.element
@@ -294,6 +294,20 @@ def _lex(chunks: Iterable[str]) -> Iterator[list[Segment]]:
                 buf = tail
             else:
                 buf = tail + more
+
+
+def _next_header(buf: str, chunks: Iterator[str], eof: bool) -> tuple[str, bool]:
+    """The buffer without leading blanks, holding at least a header's worth of text (or all
+    that is left): blanks between interchanges can be longer than any chunk."""
+    while True:
+        buf = buf[_skip_blank(buf) :]
+        if eof or len(buf) >= _ISA_LOOKAHEAD:
+            return buf, eof
+        more = next(chunks, None)
+        if more is None:
+            eof = True
+        else:
+            buf += more
 
 
 def _skip_blank(text: str) -> int:

@@ -246,7 +246,11 @@ class _Run:
         stamp = self.ack.timestamp
         if stamp is None:
             day = parse_date(isa.date) or dt.date(2000, 1, 1)
-            hhmm = isa.time if len(isa.time) == 4 and isa.time.isdigit() else "0000"
+            hhmm = (
+                isa.time
+                if len(isa.time) == 4 and isa.time.isascii() and isa.time.isdigit()
+                else "0000"
+            )
             stamp = dt.datetime(
                 day.year, day.month, day.day, min(int(hhmm[:2]), 23), min(int(hhmm[2:]), 59)
             )

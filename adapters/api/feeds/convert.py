@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import Decimal, DecimalException
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -161,7 +161,7 @@ class Converter:
                 errors.append((name, str(error)))
                 continue
             (line if spec.on_line else header)[name] = value
-        _convert_units(line, mapping)
+        errors += _convert_units(line, mapping)
         return header, line, errors
 
     def _check_header(self, header: dict[str, Any]) -> list[tuple[str | None, str]]:
@@ -201,18 +201,25 @@ class Converter:
             return None
 
 
-def _convert_units(line: dict[str, Any], mapping: FeedMapping) -> None:
+def _convert_units(line: dict[str, Any], mapping: FeedMapping) -> list[tuple[str | None, str]]:
+    """Quantities in the mapping's units converted in place; an error per quantity that the
+    conversion takes out of range (e.g. 9E999999 dozen overflows a decimal)."""
     unit = line.get("uom")
     if not isinstance(unit, str):
-        return
+        return []
     conversion = mapping.units.get(unit.strip().upper())
     if conversion is None:
-        return
+        return []
+    errors: list[tuple[str | None, str]] = []
     for name in QUANTITY_FIELDS:
         value = line.get(name)
         if isinstance(value, Decimal):
-            line[name] = value * conversion.factor
+            try:
+                line[name] = value * conversion.factor
+            except DecimalException:
+                errors.append((name, f"{value} {unit} is too large to convert to {conversion.to}"))
     line["uom"] = conversion.to
+    return errors
 
 
 def _conflict(group: _Group, header: dict[str, Any]) -> tuple[str, str] | None:

@@ -142,3 +142,55 @@ def test_ack_control_numbers_advance_per_ack_interchange() -> None:
     first, second = process_interchanges(text, ack=AckOptions(100, 100))
     assert first.ack_control_numbers == [100, 101] and second.ack_control_numbers == [102]
     assert "*000000102*" in second.ack_997
+
+
+def test_ak3_fits_the_997_whatever_segment_id_was_received() -> None:
+    # found by the x12 fuzz targets: AK301 echoed ids of any length, and AK303 named the
+    # guide's structural ST_LOOP; our own 997 guide refused such a 997
+    from adapters.edi import GroupAck, SegmentError, SetAck, build_997
+    from adapters.edi.errors import Location
+
+    errors = [
+        SegmentError("2", "unexpected", Location(segment_id="L", segment_position=4), "ST_LOOP"),
+        SegmentError("2", "unexpected", Location(segment_id="TOOLONG", segment_position=5), "N1"),
+    ]
+    group = GroupAck("PO", "1", "004010")
+    group.add(SetAck("850", "0001", False, ("5",), errors))
+    ak3s = [segment for segment in build_997(group, "004010", ">") if segment[0] == "AK3"]
+    assert ak3s == [["AK3", "L ", "4", "", "2"], ["AK3", "TOO", "5", "N1", "2"]]
+
+
+def test_ak402_names_elements_not_composites() -> None:
+    # found by the x12_830 fuzz target: AK402 (N0, 1-4 digits) carried the composite id C001
+    from adapters.edi import ElementError, GroupAck, SegmentError, SetAck, build_997
+    from adapters.edi.errors import Location
+
+    errors = [
+        SegmentError("8", "has element errors", Location(segment_id="UIT", segment_position=4)),
+        ElementError("1", "missing", Location(element_position=1, component_position=2), "C001"),
+        ElementError("1", "missing", Location(element_position=2), "355"),
+    ]
+    group = GroupAck("PS", "1", "004010")
+    group.add(SetAck("830", "0001", False, ("5",), errors))
+    ak4s = [segment for segment in build_997(group, "004010", ">") if segment[0] == "AK4"]
+    assert ak4s == [["AK4", "1>2", "", "1", ""], ["AK4", "2", "355", "1", ""]]
+
+
+def test_non_ascii_digits_in_envelope_numbers_are_errors_not_crashes() -> None:
+    # found by the x12_interchange fuzz target: "10¹5" passed str.isdigit(), then int() raised
+    text = interchange([("850", PO_BODY)])
+    for old, new in (
+        ("*20260301*1015*", "*20260301*10\u00b95*"),  # GS05
+        ("*20260301*1015*", "*2026030\u00b2*1015*"),  # GS04
+        ("GE*1*", "GE*\u00b9*"),
+        ("IEA*1*", "IEA*\u00b9*"),
+    ):
+        assert old in text
+        result = one(text.replace(old, new, 1))
+        assert result.all_errors(), new
+
+
+def test_ak902_falls_back_to_the_sets_received_when_ge01_cannot_fit() -> None:
+    # found by the x12_interchange fuzz target: a GE01 of 20111205 went into AK902 (N0 1-6)
+    text = interchange([("850", PO_BODY)]).replace("GE*1*", "GE*20111205*", 1)
+    assert "AK9*E*1*1*1*5" in ack_lines(one(text).ack_997)

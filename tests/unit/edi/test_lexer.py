@@ -158,3 +158,16 @@ def test_wrapped_and_chunked_files_give_the_same_segments(
     streamed = [s.fields for s in iter_segments(io.BytesIO(text.encode()), chunk_size=chunk_size)]
     assert streamed == expected
     assert [s.index for s in iter_segments(text)] == list(range(1, len(expected) + 1))
+
+
+@pytest.mark.parametrize("gap", ["\n" * 500, " " * 1000, "junk" * 300])
+@pytest.mark.parametrize("chunk_size", [7, 61, 1000, DEFAULT_CHUNK_SIZE])
+def test_long_gaps_between_interchanges_read_the_same_at_any_chunk_size(
+    gap: str, chunk_size: int
+) -> None:
+    # found by the x12_reader fuzz target: blanks longer than a chunk ended the file early
+    # (the next interchange was lost), and a junk run gave one error per chunk it spanned
+    text = interchange([("850", PO_BODY)]) + gap + interchange([("850", PO_BODY)], icn=2)
+    found = ids(text.encode(), chunk_size)
+    assert found.count("ISA") == 2 and found.count("IEA") == 2
+    assert found.count("") == (1 if "junk" in gap else 0)

@@ -132,6 +132,16 @@ def test_quantities_convert_with_the_unit() -> None:
     assert [(p.row, p.column) for p in result.problems] == [(4, "quantity_received")]
 
 
+def test_a_conversion_out_of_range_is_a_row_problem() -> None:
+    # found while writing the csv fuzz target: 9E999999 dozen overflowed the decimal context
+    mapping = FeedMapping(document_type="receipt", units={"DZ": {"to": "EA", "factor": 12}})
+    text = "receipt_id,received_date,location_id,buyer_item,quantity_received,uom\n"
+    result = feed(text + "R,2026-11-23,DC,I,9E999999,DZ\n", mapping)
+    (problem,) = result.problems
+    assert (problem.row, problem.column) == (2, "quantity_received")
+    assert "too large to convert to EA" in problem.reason
+
+
 def test_thousands_separators_in_the_default_notation() -> None:
     text = (
         "report_id,as_of,location_id,buyer_item,quantity_on_hand,uom\n"

@@ -29,6 +29,12 @@ def test_read_997_maps_ak901() -> None:
     ]
 
 
+def test_an_ak1_without_a_number_is_skipped_not_a_crash() -> None:
+    # found by the x12_interchange fuzz target: int("000K2") failed the whole inbound message
+    text = ack_997([(1, "A")]).replace("AK1*PO*1~", "AK1*PO*000K2~AK9*A~AK1*PO*1~")
+    assert read_997(text) == [GroupAnswer(1, AckStatus.ACCEPTED)]
+
+
 def test_overdue_only_while_waiting_past_the_window() -> None:
     now = dt.datetime(2026, 1, 3, tzinfo=dt.UTC)
     due = dt.datetime(2026, 1, 2, tzinfo=dt.UTC)
