@@ -183,7 +183,7 @@ def retry_after_s(value: str | None, now: dt.datetime) -> float | None:
     if not value:
         return None
     value = value.strip()
-    if value.isdigit():
+    if value.isascii() and value.isdigit():  # "²".isdigit() is True, float("²") fails
         return float(value)
     try:
         moment = email.utils.parsedate_to_datetime(value)

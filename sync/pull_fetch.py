@@ -142,7 +142,7 @@ async def _get(
 
 async def _read(response: httpx.Response, max_bytes: int) -> tuple[bytes, str | None]:
     declared = response.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > max_bytes:
+    if declared.isascii() and declared.isdigit() and int(declared) > max_bytes:
         return b"", f"the page is {declared} bytes, more than the {max_bytes}-byte limit"
     body = bytearray()
     async for chunk in response.aiter_bytes():

@@ -37,7 +37,7 @@ class BodyLimit:
             return
         limit = self.max_bytes
         declared = dict(scope.get("headers", ())).get(b"content-length", b"")
-        if declared.isdigit() and int(declared) > limit:
+        if declared.isascii() and declared.isdigit() and int(declared) > limit:
             await _refuse(limit, scope, receive, send)
             return
         seen = 0

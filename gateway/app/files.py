@@ -138,7 +138,7 @@ def _authorizer(caller: Caller) -> Any:
 def _refuse_declared_length(request: Request, limit: int) -> None:
     """413 at once for a declared length over the limit: nothing of it is read."""
     declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limit:
+    if declared.isascii() and declared.isdigit() and int(declared) > limit:
         raise HTTPException(413, f"the file exceeds the {limit}-byte limit")
 
 

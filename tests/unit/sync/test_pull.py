@@ -175,6 +175,7 @@ def test_what_to_retry_and_how_long_a_server_asks_to_wait() -> None:
     assert retry_after_s("Sun, 22 Nov 2026 06:00:30 GMT", NOW) == 30.0
     assert retry_after_s("Sun, 22 Nov 2026 05:00:00 GMT", NOW) == 0.0
     assert retry_after_s("soon", NOW) is None and retry_after_s(None, NOW) is None
+    assert retry_after_s("\u00b2", NOW) is None  # a digit to str.isdigit, not to float()
 
 
 def _fetch(
