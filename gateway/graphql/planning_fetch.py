@@ -14,7 +14,7 @@ from collections import OrderedDict
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, Float, and_, case, cast, false, func, literal, select
+from sqlalchemy import ColumnElement, Float, case, cast, false, func, literal, select
 from sqlalchemy.orm import Session
 
 from access import Scope
@@ -76,20 +76,51 @@ def buffers(
 
 
 def scorecards(
-    session: Session, scope: Scope, keys: Sequence[str], run_id: int | None
-) -> list[list[dict[str, Any]]]:
-    """Per supplier: its scorecard rows in the scope's segments (a supplier: its own only)."""
-    if run_id is None or scope.is_empty:
+    session: Session,
+    scope: Scope,
+    keys: Sequence[str],
+    run_id: int | None,
+    segment: str | None,
+    months: int,
+) -> list[list[Any]]:
+    """Per supplier: its newest ``months`` scorecard rows per segment in the scope's segments
+    (a supplier: its own only), by segment then newest first; one statement, so only the
+    months asked for leave the database."""
+    if run_id is None or scope.is_empty or not keys:
         return [[] for _ in keys]
-    clauses: list[ColumnElement[bool]] = []
+    clauses: list[ColumnElement[bool]] = [
+        ScorecardRow.run_id == run_id,
+        ScorecardRow.supplier_id.in_(keys),
+    ]
     if scope.supplier_id is not None:
         clauses.append(ScorecardRow.supplier_id == scope.supplier_id)
     if scope.segments is not None:
         clauses.append(ScorecardRow.segment_id.in_(sorted(scope.segments)))
-    found = store.latest_scorecards(
-        session, keys, run_id, where=and_(*clauses) if clauses else None
+    if segment is not None:
+        clauses.append(ScorecardRow.segment_id == segment)
+    columns = [c for c in ScorecardRow.__table__.columns if c.name != "run_id"]
+    newest = (
+        select(
+            *columns,
+            func.row_number()
+            .over(
+                partition_by=(ScorecardRow.supplier_id, ScorecardRow.segment_id),
+                order_by=ScorecardRow.period.desc(),
+            )
+            .label("newest"),
+        )
+        .where(*clauses)
+        .subquery()
     )
-    return [found[k] for k in keys]
+    query = (
+        select(*(newest.c[c.name] for c in columns))
+        .where(newest.c.newest <= months)
+        .order_by(newest.c.supplier_id, newest.c.segment_id, newest.c.period.desc())
+    )
+    groups: dict[str, list[Any]] = {k: [] for k in keys}
+    for row in session.execute(query):
+        groups[row.supplier_id].append(row)
+    return [groups[k] for k in keys]
 
 
 def proposal_changes(
@@ -323,4 +354,12 @@ def at_risk(
     groups: dict[str, list[Any]] = {k: [] for k in keys}
     for row in session.execute(query):
         groups[row.segment_id].append(row)
+    for rows in groups.values():  # already in order: this pins the cursors' order to Python's
+        rows.sort(key=lambda r: (-shortfall_key(r)[0], r.item_id))
     return [groups[k] for k in keys]
+
+
+def shortfall_key(row: Any) -> tuple[float, str]:
+    """An at-risk row's (shortfall, item id): its place in the answer (shortfall descending,
+    then item id) and what a page cursor holds."""
+    return float(row.safety_stock) - float(row.projected), str(row.item_id)
