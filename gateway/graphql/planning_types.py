@@ -24,7 +24,7 @@ from gateway.graphql.pagination import (
     connection_of_list,
     connection_of_ranked,
 )
-from gateway.graphql.planning_fetch import shortfall_key
+from gateway.graphql.planning_fetch import AtRiskRow, shortfall_key
 
 if TYPE_CHECKING:
     from gateway.graphql.master import Item, Supplier
@@ -243,20 +243,19 @@ class AtRiskItem:
     supplier_id: strawberry.ID | None = strawberry.field(description="The primary source.")
 
     @classmethod
-    def of(cls, row: Any) -> AtRiskItem:
-        projected = float(row.projected)
+    def of(cls, row: AtRiskRow) -> AtRiskItem:
         return cls(
             item_id=strawberry.ID(row.item_id),
             description=row.description,
-            locations=int(row.locations),
-            on_hand=float(row.on_hand),
-            on_order=float(row.on_order),
-            demand=float(row.demand),
-            safety_stock=float(row.safety_stock),
-            reorder_point=float(row.reorder_point),
-            projected=projected,
-            shortfall=float(row.safety_stock) - projected,
-            stockout=projected < 0,
+            locations=row.locations,
+            on_hand=row.on_hand,
+            on_order=row.on_order,
+            demand=row.demand,
+            safety_stock=row.safety_stock,
+            reorder_point=row.reorder_point,
+            projected=row.projected,
+            shortfall=row.shortfall,
+            stockout=row.projected < 0,
             supplier_id=None if row.supplier_id is None else strawberry.ID(row.supplier_id),
         )
 
@@ -280,7 +279,7 @@ class AtRiskItem:
 @strawberry.type(description="Segment health: the items at risk of stockout in the window.")
 class SegmentHealth:
     weeks: int
-    _rows: strawberry.Private[Sequence[Any]]  # every item at risk, worst shortfall first
+    _rows: strawberry.Private[Sequence[AtRiskRow]]  # every item at risk, worst first
 
     @strawberry.field(
         description=f"The items at risk, worst shortfall first (then by item id), a page at a "
@@ -300,6 +299,6 @@ class SegmentHealth:
     async def suppliers(self, info: GraphInfo) -> list[SupplierRef]:
         from gateway.graphql.master import Supplier
 
-        ids = sorted({str(r.supplier_id) for r in self._rows if r.supplier_id is not None})
+        ids = sorted({r.supplier_id for r in self._rows if r.supplier_id is not None})
         rows = await info.context.loaders.supplier().load_many(ids)
         return [Supplier.of(row) for row in rows if row is not None]
