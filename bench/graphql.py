@@ -1,23 +1,30 @@
 """GraphQL latency and throughput on the demo, next to a trivial query in the same run.
 
-Builds the demo supply chain (500 items, 40 suppliers; findings from one quality run) in a
-scratch SQLite file, or uses an existing database (``--url``), serves it with ``gateway
-serve`` in its own process on loopback, and drives each query below with C concurrent
-clients (httpx, one asyncio loop in this process) for a fixed time after a warm-up. Prints
-p50, p99 and requests/s per query, and each query's p50 and throughput against the trivial
-query's: the framework's ceiling on this machine (authentication included: every request
-carries the planner's key, as a planner's would).
+Builds the demo supply chain (``--items``, default 500 items; 40 suppliers; findings from one
+quality run) in a scratch SQLite file, or uses an existing database (``--url``), serves it
+with ``gateway serve`` in its own process on loopback, and drives each query below with C
+concurrent clients (httpx, one asyncio loop in this process) for a fixed time after a warm-up.
+Prints p50, p99 and requests/s per query, and each query's p50 and throughput against the
+trivial query's: the framework's ceiling on this machine (authentication included: every
+request carries the planner's key, as a planner's would). Prints the load average before and
+after: the machine may be shared.
 
 The demo gets a classification proposal and a forecast run (as ``gateway demo`` does), so the
-"segment health" query (``Segment.atRisk``: items at risk of stockout in 4 weeks, with their
-primary supplier's OTIF) runs on stored buffers and forecasts: for the planner's segment, and
-for all six segments at once (aliases; the whole 500-item catalogue in one statement).
+"segment health" query (``Segment.atRisk``: items at risk of stockout in 4 weeks, worst
+shortfall first, with their primary suppliers' OTIF) runs on stored buffers and forecasts: the
+first page (the default 50) and every item at risk (``first: 500``) of the planner's segment,
+and all six segments at once (aliases, first pages). The demo's segments hold 50 to 130
+items; ``--items 2075`` builds a catalogue whose FAST segment holds 500 (about four minutes).
+
+The at-risk rows are remembered in the server per inputs version, as a planner's repeated
+question would find them; the cold cost (the statement itself, uncached) is timed in this
+process on the same database and printed before the table.
 
 Add a query: one entry in ``cases``. ``--only WORD`` runs the trivial query and the cases
 whose name contains WORD.
 
 Run: python bench/graphql.py [--seconds 10] [--concurrency 8] [--url URL] [--segment FAST]
-     [--only health]
+     [--items 500] [--keep FILE] [--only health]
 """
 
 from __future__ import annotations
@@ -38,19 +45,24 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from sqlalchemy import func, select
 
 ROOT = Path(__file__).resolve().parents[1]
 # This file is graphql.py: its folder, first on sys.path, would shadow graphql-core.
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
 sys.path.insert(0, str(ROOT))
 
+from access import Scope  # noqa: E402
 from gateway.demo import generate_demo, load_demo  # noqa: E402
+from gateway.graphql.pagination import DEFAULT_PAGE, MAX_PAGE  # noqa: E402
+from gateway.graphql.planning_fetch import at_risk  # noqa: E402
 from gateway.planning import propose, recompute  # noqa: E402
 from gateway.quality_run import run_quality  # noqa: E402
 from gateway.store.access import create_key  # noqa: E402
 from gateway.store.engine import make_engine, make_session_factory  # noqa: E402
 from gateway.store.migrate import upgrade  # noqa: E402
-from gateway.store.tables import utcnow  # noqa: E402
+from gateway.store.planning import latest_run  # noqa: E402
+from gateway.store.tables import ItemRow, utcnow  # noqa: E402
 from tests.support import free_port, wait_until_ready  # noqa: E402
 
 TRIVIAL = "{ __typename }"
@@ -67,19 +79,30 @@ SEGMENT_OVERVIEW = f"""query SegmentOverview($segment: ID!) {{
     items(first: 500) {{ nodes {{ {ITEM_FIELDS} }} }}
   }}
 }}"""
-HEALTH_FIELDS = """atRisk(weeks: 4) {
-      items { itemId description onHand onOrder demand safetyStock projected stockout supplierId }
-      suppliers { id name scorecard(segmentId: $segment) { period otif otifTrend rank } }
-    }"""
-SEGMENT_HEALTH = f"""query SegmentHealth($segment: ID!) {{
-  segment(id: $segment) {{ name {HEALTH_FIELDS} }}
+AT_RISK_FIELDS = (
+    "itemId description onHand onOrder demand safetyStock projected stockout supplierId"
+)
+HEALTH_FIELDS = f"""atRisk(weeks: 4) {{
+      items(first: FIRST) {{
+        totalCount pageInfo {{ hasNextPage endCursor }} nodes {{ {AT_RISK_FIELDS} }}
+      }}
+      suppliers {{ id name scorecard(segmentId: $segment) {{ period otif otifTrend rank }} }}
+    }}"""
+
+
+def segment_health(first: int) -> str:
+    fields = HEALTH_FIELDS.replace("FIRST", str(first))
+    return f"""query SegmentHealth($segment: ID!) {{
+  segment(id: $segment) {{ name {fields} }}
 }}"""
+
+
 SEGMENTS = ("FAST", "SEAS", "SPARE", "NPI", "EOL", "PREM")
 ALL_HEALTH = (
     "query AllSegmentsHealth {\n"
     + "\n".join(
         f'  {s.lower()}: segment(id: "{s}") {{ name '
-        + HEALTH_FIELDS.replace("$segment", f'"{s}"')
+        + HEALTH_FIELDS.replace("$segment", f'"{s}"').replace("FIRST", str(DEFAULT_PAGE))
         + " }"
         for s in SEGMENTS
     )
@@ -102,10 +125,16 @@ def cases(segment: str) -> list[Case]:
     return [
         Case("trivial { __typename }", "POST", gql, {"query": TRIVIAL}),
         Case(
-            f"segment health ({segment})",
+            f"segment health ({segment}), page of {DEFAULT_PAGE}",
             "POST",
             gql,
-            {"query": SEGMENT_HEALTH, "variables": {"segment": segment}},
+            {"query": segment_health(DEFAULT_PAGE), "variables": {"segment": segment}},
+        ),
+        Case(
+            f"segment health ({segment}), all at risk",
+            "POST",
+            gql,
+            {"query": segment_health(MAX_PAGE), "variables": {"segment": segment}},
         ),
         Case(
             "segment health, 6 segments (admin)", "POST", gql, {"query": ALL_HEALTH}, "admin:demo"
@@ -171,13 +200,14 @@ async def drive(url: str, key: str, case: Case, seconds: float, concurrency: int
         return Result(latencies, time.perf_counter() - started, errors)
 
 
-def build_demo(url: str) -> None:
+def build_demo(url: str, items: int) -> None:
     """Load the demo (and its findings) into an empty database."""
     engine = make_engine(url)
     upgrade(engine)
     sessions = make_session_factory(engine)
     started = time.perf_counter()
-    load_demo(sessions, generate_demo(7, as_of=dt.date(2026, 11, 20)), lambda *_: None)
+    demo = generate_demo(7, as_of=dt.date(2026, 11, 20), items=items)
+    load_demo(sessions, demo, lambda *_: None)
     run_quality(sessions, utcnow())
     with sessions.begin() as session:
         propose(session, actor="bench")
@@ -185,6 +215,27 @@ def build_demo(url: str) -> None:
         recompute(session, actor="bench")
     print(f"demo built in {time.perf_counter() - started:.0f} s")
     engine.dispose()
+
+
+def cold_at_risk(url: str, segment: str, runs: int = 5) -> None:
+    """The segment-health statement uncached (as the first question after a change pays it),
+    timed in this process on the same database, with the segment's size."""
+    engine = make_engine(url)
+    with make_session_factory(engine)() as session:
+        items = session.scalar(select(func.count()).where(ItemRow.segment_id == segment))
+        run = latest_run(session)
+        assert run is not None, "no forecast run: build the demo with this bench"
+        times, rows = [], []
+        for _ in range(runs):
+            started = time.perf_counter()
+            rows = at_risk(session, Scope(segments=None), [segment], 4, (run.id, run.as_of))[0]
+            times.append((time.perf_counter() - started) * 1000)
+    engine.dispose()
+    print(
+        f"{segment}: {items} items, {len(rows)} at risk in 4 weeks; at-risk statement "
+        f"uncached: median {statistics.median(times):.1f} ms, max {max(times):.1f} ms "
+        f"({runs} runs)"
+    )
 
 
 def issue_keys(url: str, principals: set[str]) -> dict[str, str]:
@@ -220,11 +271,11 @@ def report(results: dict[str, Result]) -> None:
     names = list(results)
     base = results[names[0]]
     print(
-        f"{'query':<34} {'p50 ms':>8} {'p99 ms':>8} {'req/s':>8} {'p50 x':>7} {'req/s x':>8} errors"
+        f"{'query':<40} {'p50 ms':>8} {'p99 ms':>8} {'req/s':>8} {'p50 x':>7} {'req/s x':>8} errors"
     )
     for name, r in results.items():
         print(
-            f"{name:<34} {r.p50_ms:8.1f} {r.p99_ms:8.1f} {r.per_second:8.1f} "
+            f"{name:<40} {r.p50_ms:8.1f} {r.p99_ms:8.1f} {r.per_second:8.1f} "
             f"{r.p50_ms / base.p50_ms:7.1f} {r.per_second / base.per_second:8.2f} {r.errors}"
         )
     print(f"(x = against {names[0]}, same run)")
@@ -237,11 +288,21 @@ def main() -> None:
     parser.add_argument("--segment", default="FAST")
     parser.add_argument("--url", help="an existing demo database (default: build one)")
     parser.add_argument("--only", help="run the trivial query and the cases naming this")
+    parser.add_argument(
+        "--items", type=int, default=500, help="catalogue size (2075: FAST holds 500 items)"
+    )
+    parser.add_argument(
+        "--keep", type=Path, help="build the demo into this new SQLite file (reuse: --url)"
+    )
     args = parser.parse_args()
+    if args.keep and args.keep.exists():
+        parser.error(f"{args.keep} exists: pass --url sqlite:///{args.keep} to reuse it")
+    print(f"load average before: {load_average()}")
     with tempfile.TemporaryDirectory() as folder:
-        url = args.url or f"sqlite:///{Path(folder) / 'bench.db'}"
+        url = args.url or f"sqlite:///{args.keep or Path(folder) / 'bench.db'}"
         if not args.url:
-            build_demo(url)
+            build_demo(url, args.items)
+        cold_at_risk(url, args.segment)
         todo = cases(args.segment)
         if args.only:
             todo = [c for i, c in enumerate(todo) if i == 0 or args.only in c.name]
@@ -254,6 +315,11 @@ def main() -> None:
                 )
         print(f"{args.concurrency} concurrent clients, {args.seconds:.0f} s per query, loopback")
         report(results)
+    print(f"load average after: {load_average()}")
+
+
+def load_average() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg()) + f" ({os.cpu_count()} cores)"
 
 
 if __name__ == "__main__":

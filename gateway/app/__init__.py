@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -109,7 +110,27 @@ def serve_app() -> FastAPI:
     """
     settings = get_settings()
     configure_logging(settings.log_format, settings.log_level)
-    return create_app(settings)
+    app = create_app(settings)
+    _settle_gc()
+    return app
+
+
+def _settle_gc() -> None:
+    """Leave what startup built (modules, schema, mappers: ~300,000 objects) out of every
+    later collection, and collect the young generation less often. Only in a serving
+    process: frozen objects are never freed, which a test process making many apps would feel.
+
+    A GraphQL answer allocates tens of thousands of short-lived objects; with the defaults
+    the collector ran ~2 young collections per request and, now and then, a full one over
+    every object in the process: 2.7 ms of collector time per segment-health request, 0.8 ms
+    after this (docs/graphql.md, "Fast by construction").
+    """
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(_GC_YOUNG, *gc.get_threshold()[1:])
+
+
+_GC_YOUNG = 7_000  # allocations between young collections (CPython's default: 700)
 
 
 def _quality_worker(app: FastAPI, settings: Settings) -> RunningQualityWorker:

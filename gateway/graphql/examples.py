@@ -34,13 +34,20 @@ query SegmentOverview($segment: ID!) {
 
 SEGMENT_HEALTH = """\
 # Segment health: items at risk of stockout in the next 4 weeks (on hand + open orders due
-# - consensus forecast below safety stock), with their primary supplier's OTIF.
-# Variables: {"segment": "FAST"}
+# - consensus forecast below safety stock), worst shortfall first, 50 a page (continue with
+# after: endCursor), with their primary suppliers' OTIF. Variables: {"segment": "FAST"}
 query SegmentHealth($segment: ID!) {
   segment(id: $segment) {
     name
     atRisk(weeks: 4) {
-      items { itemId description onHand onOrder demand safetyStock projected stockout supplierId }
+      items(first: 50) {
+        totalCount
+        pageInfo { hasNextPage endCursor }
+        nodes {
+          itemId description onHand onOrder demand safetyStock projected shortfall stockout
+          supplierId
+        }
+      }
       suppliers { id name scorecard(segmentId: $segment) { period otif otifTrend rank peerCount } }
     }
   }

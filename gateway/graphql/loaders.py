@@ -144,11 +144,13 @@ class Loaders:
             "buffers", lambda s, keys: planning_fetch.buffers(s, scope, keys, self._run_id(s))
         )
 
-    def scorecards(self) -> DataLoader[str, list[Any]]:
+    def scorecards(self, segment: str | None, months: int) -> DataLoader[str, list[Any]]:
         scope = self._context.scope("scorecard")
         return self.get(
-            "scorecards",
-            lambda s, keys: planning_fetch.scorecards(s, scope, keys, self._run_id(s)),
+            ("scorecards", segment, months),
+            lambda s, keys: planning_fetch.scorecards(
+                s, scope, keys, self._run_id(s), segment, months
+            ),
         )
 
     def proposal_changes(self) -> DataLoader[int, list[Any]]:

@@ -18,7 +18,6 @@ from gateway.graphql.inputs import FindingFilter, ItemFilter
 from gateway.graphql.pagination import DEFAULT_PAGE, Connection, connection_of_list
 from gateway.graphql.permissions import can, can_any, can_quietly, first_scope
 from gateway.graphql.planning_types import (
-    AtRiskItem,
     ItemBuffer,
     LocationForecast,
     ScorecardMonth,
@@ -121,14 +120,15 @@ class Segment:
     @strawberry.field(
         description="Segment health: items whose projected position (on hand + open orders due "
         "in the window - consensus forecast over the window) falls below their safety stock "
-        "within `weeks` weeks (1 to 26), worst shortfall first. One SQL statement.",
+        "within `weeks` weeks (1 to 26), worst shortfall first. One SQL statement per batch of "
+        "segments, remembered until its inputs change.",
         extensions=[can("buffer")],
     )
     async def at_risk(self, info: GraphInfo, weeks: int = 4) -> SegmentHealth:
         if not 1 <= weeks <= MAX_WEEKS:
             raise GraphQLError(f"weeks must be 1 to {MAX_WEEKS}, got {weeks}")
         rows = await info.context.loaders.at_risk(weeks).load(str(self.id))
-        return SegmentHealth(weeks=weeks, items=[AtRiskItem.of(row) for row in rows])
+        return SegmentHealth(weeks=weeks, _rows=rows)
 
 
 async def _findings(
@@ -314,8 +314,9 @@ class Supplier:
     ) -> list[ScorecardMonth] | None:
         if not 1 <= months <= MAX_MONTHS:
             raise GraphQLError(f"months must be 1 to {MAX_MONTHS}, got {months}")
-        rows = await info.context.loaders.scorecards().load(str(self.id))
-        return scorecard_of(rows, None if segment_id is None else str(segment_id), months)
+        segment = None if segment_id is None else str(segment_id)
+        rows = await info.context.loaders.scorecards(segment, months).load(str(self.id))
+        return scorecard_of(rows)
 
 
 @strawberry.type(description="A supplier as seen from a segment: with its role there.")

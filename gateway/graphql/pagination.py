@@ -197,3 +197,39 @@ def connection_of_list(
         page_info=_page_info(edges, start + len(window) < total, start > 0),
         _count=count,
     )
+
+
+def connection_of_ranked(
+    nodes: Sequence[Any],
+    first: int,
+    after: str | None,
+    sort: str,
+    key: Callable[[Any], tuple[float, str]],
+    convert: Callable[[Any], N],
+) -> Connection[N]:
+    """A keyset page over a list a loader holds, sorted by ``key``'s value descending, then
+    id ascending (e.g. worst shortfall first). The cursor holds that (value, id), so a next
+    page starts after the last row seen even when the list has changed in between."""
+    start = 0
+    if after:
+        value, row_id = decode_cursor(after, sort)
+        if not isinstance(value, int | float) or not isinstance(row_id, str):
+            raise GraphQLError(f"invalid cursor {after!r}", extensions={"code": "cursor"})
+        mark = (-value, row_id)
+        start = next((i for i, node in enumerate(nodes) if _rank(key(node)) > mark), len(nodes))
+    window = nodes[start : start + check_first(first)]
+    edges = [Edge(node=convert(node), _key=(sort, *key(node))) for node in window]
+    total = len(nodes)
+
+    async def count() -> int:
+        return total
+
+    return Connection(
+        edges=edges,
+        page_info=_page_info(edges, start + len(window) < total, start > 0),
+        _count=count,
+    )
+
+
+def _rank(key: tuple[float, str]) -> tuple[float, str]:
+    return -key[0], key[1]

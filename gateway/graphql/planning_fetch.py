@@ -9,12 +9,24 @@ statement that aggregates buffers, consensus forecast, inventory and open orders
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import ColumnElement, Float, and_, case, cast, false, func, literal, select
+from sqlalchemy import (
+    ColumnElement,
+    Float,
+    Select,
+    bindparam,
+    case,
+    cast,
+    false,
+    func,
+    literal,
+    select,
+)
 from sqlalchemy.orm import Session
 
 from access import Scope
@@ -76,20 +88,68 @@ def buffers(
 
 
 def scorecards(
-    session: Session, scope: Scope, keys: Sequence[str], run_id: int | None
-) -> list[list[dict[str, Any]]]:
-    """Per supplier: its scorecard rows in the scope's segments (a supplier: its own only)."""
-    if run_id is None or scope.is_empty:
+    session: Session,
+    scope: Scope,
+    keys: Sequence[str],
+    run_id: int | None,
+    segment: str | None,
+    months: int,
+) -> list[list[Any]]:
+    """Per supplier: its newest ``months`` scorecard rows per segment in the scope's segments
+    (a supplier: its own only), by segment then newest first; one statement, so only the
+    months asked for leave the database."""
+    if run_id is None or scope.is_empty or not keys:
         return [[] for _ in keys]
-    clauses: list[ColumnElement[bool]] = []
-    if scope.supplier_id is not None:
-        clauses.append(ScorecardRow.supplier_id == scope.supplier_id)
-    if scope.segments is not None:
-        clauses.append(ScorecardRow.segment_id.in_(sorted(scope.segments)))
-    found = store.latest_scorecards(
-        session, keys, run_id, where=and_(*clauses) if clauses else None
+    query = _scorecards_query(
+        scope.supplier_id is not None, scope.segments is not None, segment is not None
     )
-    return [found[k] for k in keys]
+    values = {
+        "run_id": run_id,
+        "keys": list(keys),
+        "months": months,
+        "owner": scope.supplier_id,
+        "segments": sorted(scope.segments or ()),
+        "segment": segment,
+    }
+    groups: dict[str, list[Any]] = {k: [] for k in keys}
+    for row in session.execute(query, values):
+        groups[row.supplier_id].append(row)
+    return [groups[k] for k in keys]
+
+
+@functools.cache
+def _scorecards_query(owner: bool, segments: bool, segment: bool) -> Select[Any]:
+    """The statement for one shape of the question, built once (with bound parameters):
+    constructing it cost more than running it."""
+    clauses: list[ColumnElement[bool]] = [
+        ScorecardRow.run_id == bindparam("run_id"),
+        ScorecardRow.supplier_id.in_(bindparam("keys", expanding=True)),
+    ]
+    if owner:
+        clauses.append(ScorecardRow.supplier_id == bindparam("owner"))
+    if segments:
+        clauses.append(ScorecardRow.segment_id.in_(bindparam("segments", expanding=True)))
+    if segment:
+        clauses.append(ScorecardRow.segment_id == bindparam("segment"))
+    columns = [c for c in ScorecardRow.__table__.columns if c.name != "run_id"]
+    newest = (
+        select(
+            *columns,
+            func.row_number()
+            .over(
+                partition_by=(ScorecardRow.supplier_id, ScorecardRow.segment_id),
+                order_by=ScorecardRow.period.desc(),
+            )
+            .label("newest"),
+        )
+        .where(*clauses)
+        .subquery()
+    )
+    return (
+        select(*(newest.c[c.name] for c in columns))
+        .where(newest.c.newest <= bindparam("months"))
+        .order_by(newest.c.supplier_id, newest.c.segment_id, newest.c.period.desc())
+    )
 
 
 def proposal_changes(
@@ -192,12 +252,14 @@ def inputs_version(session: Session) -> tuple[Any, ...]:
     policy and master-data changes by people), inventory reports, orders and receipts. Every
     change to them inserts a row, so equal versions mean equal answers. One statement over
     primary keys."""
+    return tuple(session.execute(_inputs_version_query()).one())
+
+
+@functools.cache
+def _inputs_version_query() -> Select[Any]:
+    # built once: constructing a statement costs more than running this one
     tables = (AuditRow, InventoryPositionRow, PurchaseOrderRow, ReceiptRow, OverrideRow)
-    return tuple(session.execute(select(*(_newest(t) for t in tables))).one())
-
-
-def _newest(table: Any) -> Any:
-    return select(func.max(table.id)).scalar_subquery()
+    return select(*(select(func.max(t.id)).scalar_subquery() for t in tables))
 
 
 _CACHE: OrderedDict[tuple[Any, ...], list[list[Any]]] = OrderedDict()
@@ -320,7 +382,48 @@ def at_risk(
         )
         .order_by((buffer.c.safety_stock - projected).desc(), ItemRow.id)
     )
-    groups: dict[str, list[Any]] = {k: [] for k in keys}
+    groups: dict[str, list[AtRiskRow]] = {k: [] for k in keys}
     for row in session.execute(query):
-        groups[row.segment_id].append(row)
+        groups[row.segment_id].append(AtRiskRow.of(row))
+    for rows in groups.values():  # already in order: this pins the cursors' order to Python's
+        rows.sort(key=lambda r: (-r.shortfall, r.item_id))
     return [groups[k] for k in keys]
+
+
+class AtRiskRow(NamedTuple):
+    """One item at risk, as remembered: plain values (read for every answer, cheaply)."""
+
+    item_id: str
+    description: str
+    locations: int
+    on_hand: float
+    on_order: float
+    demand: float
+    safety_stock: float
+    reorder_point: float
+    projected: float
+    shortfall: float
+    supplier_id: str | None
+
+    @classmethod
+    def of(cls, row: Any) -> AtRiskRow:
+        projected, safety_stock = float(row.projected), float(row.safety_stock)
+        return cls(
+            item_id=str(row.item_id),
+            description=row.description,
+            locations=int(row.locations),
+            on_hand=float(row.on_hand),
+            on_order=float(row.on_order),
+            demand=float(row.demand),
+            safety_stock=safety_stock,
+            reorder_point=float(row.reorder_point),
+            projected=projected,
+            shortfall=safety_stock - projected,
+            supplier_id=None if row.supplier_id is None else str(row.supplier_id),
+        )
+
+
+def shortfall_key(row: AtRiskRow) -> tuple[float, str]:
+    """An at-risk row's (shortfall, item id): its place in the answer (shortfall descending,
+    then item id) and what a page cursor holds."""
+    return row.shortfall, row.item_id

@@ -11,12 +11,20 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 
 from gateway.graphql.context import GraphInfo
-from gateway.graphql.pagination import DEFAULT_PAGE, Connection, connection_of_list
+from gateway.graphql.pagination import (
+    DEFAULT_PAGE,
+    MAX_PAGE,
+    Connection,
+    connection_of_list,
+    connection_of_ranked,
+)
+from gateway.graphql.planning_fetch import AtRiskRow, shortfall_key
 
 if TYPE_CHECKING:
     from gateway.graphql.master import Item, Supplier
@@ -147,20 +155,16 @@ class ScorecardMonth:
     otif_trend: float | None = strawberry.field(description="OTIF change against the trend.")
 
 
-def scorecard_of(
-    rows: list[dict[str, Any]], segment: str | None, months: int
-) -> list[ScorecardMonth]:
-    """The newest ``months`` months per segment (rows come oldest first), newest first."""
-    kept: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for r in rows:
-        if segment is None or r["segment_id"] == segment:
-            kept[r["segment_id"]].append(r)
-    names = ScorecardMonth.__annotations__.keys() - {"segment_id"}
+def scorecard_of(rows: Sequence[Any]) -> list[ScorecardMonth]:
+    """Scorecard rows (the loader kept the months asked for, in order) as the type."""
+    names = _SCORECARD_NAMES
     return [
-        ScorecardMonth(segment_id=strawberry.ID(seg), **{n: r[n] for n in names})
-        for seg in sorted(kept)
-        for r in reversed(kept[seg][-months:])
+        ScorecardMonth(segment_id=strawberry.ID(r.segment_id), **{n: getattr(r, n) for n in names})
+        for r in rows
     ]
+
+
+_SCORECARD_NAMES = tuple(n for n in ScorecardMonth.__annotations__ if n != "segment_id")
 
 
 @strawberry.type(description="One item's class change on one dimension, with the reason.")
@@ -239,20 +243,19 @@ class AtRiskItem:
     supplier_id: strawberry.ID | None = strawberry.field(description="The primary source.")
 
     @classmethod
-    def of(cls, row: Any) -> AtRiskItem:
-        projected = float(row.projected)
+    def of(cls, row: AtRiskRow) -> AtRiskItem:
         return cls(
             item_id=strawberry.ID(row.item_id),
             description=row.description,
-            locations=int(row.locations),
-            on_hand=float(row.on_hand),
-            on_order=float(row.on_order),
-            demand=float(row.demand),
-            safety_stock=float(row.safety_stock),
-            reorder_point=float(row.reorder_point),
-            projected=projected,
-            shortfall=float(row.safety_stock) - projected,
-            stockout=projected < 0,
+            locations=row.locations,
+            on_hand=row.on_hand,
+            on_order=row.on_order,
+            demand=row.demand,
+            safety_stock=row.safety_stock,
+            reorder_point=row.reorder_point,
+            projected=row.projected,
+            shortfall=row.shortfall,
+            stockout=row.projected < 0,
             supplier_id=None if row.supplier_id is None else strawberry.ID(row.supplier_id),
         )
 
@@ -276,15 +279,26 @@ class AtRiskItem:
 @strawberry.type(description="Segment health: the items at risk of stockout in the window.")
 class SegmentHealth:
     weeks: int
-    items: list[AtRiskItem] = strawberry.field(description="Worst shortfall first.")
+    _rows: strawberry.Private[Sequence[AtRiskRow]]  # every item at risk, worst first
 
     @strawberry.field(
-        description="The primary suppliers of the items at risk, each once (in the caller's "
-        "scope): ask for their scorecard here rather than under every item."
+        description=f"The items at risk, worst shortfall first (then by item id), a page at a "
+        f"time ({DEFAULT_PAGE} by default, at most {MAX_PAGE}); `totalCount` counts all of them. "
+        "The cursor holds the shortfall and item id, so `after` continues after the last item "
+        "seen even if the data changed in between."
+    )
+    def items(self, first: int = DEFAULT_PAGE, after: str | None = None) -> Connection[AtRiskItem]:
+        return connection_of_ranked(
+            self._rows, first, after, "shortfall", shortfall_key, AtRiskItem.of
+        )
+
+    @strawberry.field(
+        description="The primary suppliers of all the items at risk (every page), each once, "
+        "in the caller's scope: ask for their scorecard here rather than under every item."
     )
     async def suppliers(self, info: GraphInfo) -> list[SupplierRef]:
         from gateway.graphql.master import Supplier
 
-        ids = sorted({str(i.supplier_id) for i in self.items if i.supplier_id is not None})
+        ids = sorted({r.supplier_id for r in self._rows if r.supplier_id is not None})
         rows = await info.context.loaders.supplier().load_many(ids)
         return [Supplier.of(row) for row in rows if row is not None]

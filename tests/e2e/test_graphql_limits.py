@@ -98,7 +98,9 @@ PLANNING = """query($n: Int!) {
       forecasts(weeks: 4) { method mase periods { consensus supplierCommit } }
       buffer { safetyStock locations { reorderPoint } }
       sources { supplier { id scorecard(months: 2) { otif rank otifTrend } } }
-      segment { id atRisk(weeks: 4) { items { itemId } suppliers { scorecard { otif } } } }
+      segment {
+        id atRisk(weeks: 4) { items { nodes { itemId } } suppliers { scorecard { otif } } }
+      }
     }
   }
   proposals(first: 3) { nodes { id changes(first: 20) { nodes { itemId toClass } } } }

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from gateway.graphql.pagination import DEFAULT_PAGE
 from gateway.store.planning import latest_run
 from gateway.store.tables import ItemRow, ItemSourceRow
 from tests.e2e.graphql_world import World, graphql_world
@@ -189,11 +190,11 @@ def test_no_key_is_a_401(world: World) -> None:
 
 AT_RISK = """query($s: ID!) { segment(id: $s) { atRisk(weeks: 4) {
   weeks
-  items {
+  items(first: 500) { totalCount pageInfo { hasNextPage } nodes {
     itemId locations onHand onOrder demand safetyStock reorderPoint projected shortfall stockout
     supplierId supplier { id }
     item { buffer { safetyStock } forecasts { periods { periodStart consensus } } }
-  }
+  } }
   suppliers { id scorecard(segmentId: $s) { otif otifTrend rank } }
 } } }"""
 
@@ -206,9 +207,14 @@ def test_segment_health_lists_items_below_safety_stock(world: World) -> None:
     found = 0
     for segment in world.segments:
         health = world.data(AT_RISK, {"s": segment})["segment"]["atRisk"]
+        items = health["items"]["nodes"]
+        assert health["items"]["totalCount"] == len(items)
+        assert not health["items"]["pageInfo"]["hasNextPage"]
         suppliers = {s["id"] for s in health["suppliers"]}
-        assert suppliers == {r["supplierId"] for r in health["items"]}
-        for risk in health["items"]:
+        assert suppliers == {r["supplierId"] for r in items}
+        order = [(-r["shortfall"], r["itemId"]) for r in items]
+        assert order == sorted(order)
+        for risk in items:
             found += 1
             assert risk["projected"] < risk["safetyStock"]
             assert risk["projected"] == pytest.approx(
@@ -231,8 +237,16 @@ def test_segment_health_lists_items_below_safety_stock(world: World) -> None:
 def test_segment_health_follows_an_override(world: World) -> None:
     """The answer is remembered per inputs version: an override (a new audited row) shows."""
     segment = world.planner_segments[0]
-    text = f'{{ segment(id: "{segment}") {{ atRisk {{ items {{ itemId demand }} }} }} }}'
-    before = {r["itemId"]: r["demand"] for r in world.data(text)["segment"]["atRisk"]["items"]}
+    text = (
+        f'{{ segment(id: "{segment}") {{ atRisk {{ items(first: 500) {{ nodes {{ itemId demand }}'
+        " } } } }"
+    )
+
+    def demand() -> dict[str, float]:
+        nodes = world.data(text)["segment"]["atRisk"]["items"]["nodes"]
+        return {r["itemId"]: r["demand"] for r in nodes}
+
+    before = demand()
     item = max(before, key=lambda i: before[i])
     cells = world.data(
         f'{{ item(id: "{item}") {{ forecasts(weeks: 1) '
@@ -244,7 +258,7 @@ def test_segment_health_follows_an_override(world: World) -> None:
         f'periodStart: "{week}", quantity: 0, reason: "test") {{ __typename }} }}'
     )
     assert done["overrideForecast"]["__typename"] == "ForecastOverridden"
-    after = {r["itemId"]: r["demand"] for r in world.data(text)["segment"]["atRisk"]["items"]}
+    after = demand()
     expected = before[item] - cells["periods"][0]["consensus"]
     assert after.get(item, expected) == pytest.approx(expected)
     assert after != before
@@ -257,7 +271,47 @@ def test_segment_health_is_scoped(world: World) -> None:
     mine = world.data(AT_RISK, {"s": world.planner_segments[0]}, as_="planner")
     admin = world.data(AT_RISK, {"s": world.planner_segments[0]})
     assert mine["segment"]["atRisk"] == admin["segment"]["atRisk"]
-    assert mine["segment"]["atRisk"]["items"]
+    assert mine["segment"]["atRisk"]["items"]["nodes"]
     text = '{ segment(id: "FAST") { atRisk(weeks: 99) { weeks } } }'
     errors = _errors(world, text, "admin")
     assert "weeks must be 1 to 26" in errors[0]["message"]
+
+
+PAGE = """query($s: ID!, $first: Int!, $after: String) { segment(id: $s) { atRisk(weeks: 4) {
+  items(first: $first, after: $after) {
+    totalCount pageInfo { hasNextPage hasPreviousPage endCursor } edges { cursor node { itemId } }
+  }
+} } }"""
+
+
+def test_segment_health_pages_worst_first(world: World) -> None:
+    """Pages of 3 walked with `after` give the whole list once, in order; bad cursors fail."""
+    segment = world.planner_segments[0]
+    whole = world.data(AT_RISK, {"s": segment})["segment"]["atRisk"]["items"]
+    assert whole["totalCount"] > 3
+    seen: list[str] = []
+    after = None
+    while True:
+        page = world.data(PAGE, {"s": segment, "first": 3, "after": after})
+        items = page["segment"]["atRisk"]["items"]
+        assert items["totalCount"] == whole["totalCount"]
+        assert items["pageInfo"]["hasPreviousPage"] == (after is not None)
+        seen += [edge["node"]["itemId"] for edge in items["edges"]]
+        if not items["pageInfo"]["hasNextPage"]:
+            break
+        after = items["pageInfo"]["endCursor"]
+        assert after == items["edges"][-1]["cursor"]
+    assert seen == [r["itemId"] for r in whole["nodes"]]
+    default = world.data(
+        f'{{ segment(id: "{segment}") {{ atRisk {{ items {{ nodes {{ itemId }} }} }} }} }}'
+    )["segment"]["atRisk"]["items"]["nodes"]
+    assert len(default) == min(DEFAULT_PAGE, whole["totalCount"])
+    position = world.data(
+        f'{{ segment(id: "{segment}") {{ items(first: 1) {{ pageInfo {{ endCursor }} }} }} }}'
+    )["segment"]["items"]["pageInfo"]["endCursor"]
+    for cursor, message in ((position, "made for sort position"), ("x!", "invalid cursor")):
+        response = world.query(PAGE, {"s": segment, "first": 3, "after": cursor})
+        error = response.json()["errors"][0]
+        assert message in error["message"] and error["extensions"]["code"] == "cursor", error
+    error = world.query(PAGE, {"s": segment, "first": 0}).json()["errors"][0]
+    assert "first must be between 1 and 500" in error["message"], error

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from gateway.graphql.pagination import (
     connection_of_list,
+    connection_of_ranked,
     decode_cursor,
     encode_cursor,
 )
@@ -65,3 +66,49 @@ def test_policy_input_names_the_field_at_fault(change: dict[str, object], field:
 def test_a_sound_policy_input_has_no_problem() -> None:
     change = PlanningPolicyInput(service_level_target=0.95, forecast_methods=["ses", "croston"])
     assert change.problem() is None
+
+
+def _by_shortfall(row: tuple[float, str]) -> tuple[float, str]:
+    return row
+
+
+@given(
+    st.lists(
+        st.tuples(st.floats(-1e6, 1e6, allow_nan=False), st.text("abc", max_size=4)),
+        unique_by=lambda r: r[1],
+        max_size=30,
+    ),
+    st.integers(1, 7),
+)
+def test_ranked_pages_cover_the_list_once_worst_first(
+    rows: list[tuple[float, str]], first: int
+) -> None:
+    ranked = sorted(rows, key=lambda r: (-r[0], r[1]))
+    seen: list[tuple[float, str]] = []
+    after = None
+    while True:
+        page = connection_of_ranked(ranked, first, after, "shortfall", _by_shortfall, tuple)
+        seen += [edge.node for edge in page.edges]
+        assert asyncio.run(page.total_count()) == len(ranked)
+        if not page.page_info.has_next_page:
+            break
+        after = page.page_info.end_cursor
+    assert seen == ranked
+
+
+def test_a_ranked_cursor_continues_after_its_row_when_the_list_changed() -> None:
+    rows = [(9.0, "a"), (5.0, "b"), (5.0, "c"), (1.0, "d")]
+    page = connection_of_ranked(rows, 2, None, "shortfall", _by_shortfall, tuple)
+    later = [(9.0, "a"), (7.0, "x"), (5.0, "c"), (1.0, "d")]  # b left, x came in above
+    rest = connection_of_ranked(
+        later, 5, page.page_info.end_cursor, "shortfall", _by_shortfall, tuple
+    )
+    assert [edge.node for edge in rest.edges] == [(5.0, "c"), (1.0, "d")]
+    with pytest.raises(GraphQLError, match="made for sort position"):
+        connection_of_ranked(
+            rows, 2, encode_cursor("position", None, 3), "shortfall", _by_shortfall, tuple
+        )
+    with pytest.raises(GraphQLError, match="invalid cursor"):
+        connection_of_ranked(
+            rows, 2, encode_cursor("shortfall", "x", 3), "shortfall", _by_shortfall, tuple
+        )
