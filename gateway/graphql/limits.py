@@ -44,7 +44,7 @@ class QueryLimits(AddValidationRules):
         super().__init__(list(_RULES))
 
 
-def _unexpected(error: GraphQLError) -> bool:
+def unexpected(error: GraphQLError) -> bool:
     # An exception that is not a GraphQL error is a bug: log it (strawberry does), answer a
     # bare "Unexpected error." rather than SQL or a stack frame. Our own errors pass as they are.
     original = error.original_error
@@ -54,7 +54,7 @@ def _unexpected(error: GraphQLError) -> bool:
 def extensions() -> list[Any]:
     """The schema's extension factories, in the order they run."""
     return [
-        lambda: MaskErrors(should_mask_error=_unexpected),
+        lambda: MaskErrors(should_mask_error=unexpected),
         lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
         lambda: ParserCache(maxsize=CACHE_SIZE),
         QueryLimits,

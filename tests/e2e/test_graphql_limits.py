@@ -4,6 +4,7 @@ and the schema snapshot."""
 from __future__ import annotations
 
 import difflib
+import logging
 import os
 import threading
 from collections.abc import Iterator
@@ -151,6 +152,17 @@ def test_a_huge_document_is_refused_by_its_token_count(world: World) -> None:
     fields = " ".join("__typename" for _ in range(3000))
     message = _refused(world, f"{{ {fields} }}")
     assert "more than 2000 tokens" in message
+
+
+def test_refused_queries_are_logged_in_a_line_not_as_server_errors(
+    world: World, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO)
+    _refused(world, "{ noSuchField }")
+    _refused(world, "{ " + " ".join(f"a{i}: segments {{ totalCount }}" for i in range(40)) + " }")
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == []
+    refused = [r for r in caplog.records if r.getMessage().startswith("GraphQL request refused")]
+    assert len(refused) == 2 and all(r.exc_info is None for r in refused)
 
 
 def test_introspection_is_not_counted_as_depth(world: World) -> None:
