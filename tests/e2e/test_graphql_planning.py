@@ -261,3 +261,21 @@ def test_segment_health_is_scoped(world: World) -> None:
     text = '{ segment(id: "FAST") { atRisk(weeks: 99) { weeks } } }'
     errors = _errors(world, text, "admin")
     assert "weeks must be 1 to 26" in errors[0]["message"]
+
+
+def test_segment_health_keeps_one_answer_per_question(world: World) -> None:
+    """Every ingest moves the inputs version: the newer answer replaces the older one, so the
+    cache keeps no answer nobody will ask for again (bench/load.py saw ~50 MB of them held
+    per server process under write load)."""
+    from gateway.graphql import planning_fetch
+    from gateway.store.audit import record
+
+    text = f'{{ segment(id: "{world.planner_segments[0]}") {{ atRisk {{ items {{ itemId }} }} }} }}'
+    with planning_fetch._CACHE_LOCK:
+        planning_fetch._CACHE.clear()
+    first = world.data(text)
+    for n in range(3):
+        with world.sessions.begin() as session:  # a new audit row: a new inputs version
+            record(session, "test", "test.touched", "database", "test", {"n": n})
+        assert world.data(text) == first
+    assert len(planning_fetch._CACHE) == 1
