@@ -88,6 +88,8 @@ def build_world(url: str, sink_url: str, *, seed: int, items: int, suppliers: in
         world = _world(
             data.catalog, data.flows.purchase_orders, {k.principal_id: k.token for k in issued}
         )
+        if not world.publishable:
+            raise SystemExit("no supplier the demo planner may publish to: a larger demo, please")
         with sessions.begin() as session:
             for supplier in world.publishable:
                 set_channel(
@@ -292,7 +294,7 @@ class Mix:
             document = {
                 "type": "inventory_position",
                 "report_id": f"L{self.run}I{n}",
-                "as_of": AS_OF.isoformat(),
+                "as_of": _snapshot_day(n),
                 "location_id": self.rng.choice(self.world.locations),
                 "reported_by": "supplier",
                 "lines": [{"buyer_item": i, "quantity_on_hand": self.rng.randint(0, 500),
@@ -305,7 +307,7 @@ class Mix:
         n = next(self._counter)
         location = self.rng.choice(self.world.locations)
         rows = [
-            f"L{self.run}C{n},{AS_OF.isoformat()},{location},{item},{self.rng.randint(0, 500)},EA"
+            f"L{self.run}C{n},{_snapshot_day(n)},{location},{item},{self.rng.randint(0, 500)},EA"
             for item in self.rng.sample(
                 self.world.supplier_items, k=min(20, len(self.world.supplier_items))
             )
@@ -355,6 +357,14 @@ class Mix:
         principal = f"supplier:{self.world.supplier_id}"
         path = "/api/v1/purchase-orders?limit=20"
         return Request("rest orders", principal, "GET", path, None, {}, expect(200))
+
+
+def _snapshot_day(n: int) -> str:
+    """A day of the last year for an inventory report: a supplier reports a location once a
+    day or so, and the streaming check of a report loads every report of its location within
+    31 days (``gateway.store.quality_stream.INVENTORY_WINDOW``), so thousands on one day
+    would make each check load them all (see docs/reliability.md)."""
+    return (AS_OF - dt.timedelta(days=n % 365)).isoformat()
 
 
 def _is_997(code: int, body: bytes) -> str | None:
