@@ -262,7 +262,11 @@ def _inputs_version_query() -> Select[Any]:
     return select(*(select(func.max(t.id)).scalar_subquery() for t in tables))
 
 
-_CACHE: OrderedDict[tuple[Any, ...], list[list[Any]]] = OrderedDict()
+# One answer per question, with the inputs version it was computed at. Ingest moves the
+# version on almost every message, so an answer keyed by its version as well would never be
+# asked for again, yet stay until 256 newer ones pushed it out: under write load that held
+# ~50 MB of dead answers per process (bench/load.py saw the servers' RSS climb for minutes).
+_CACHE: OrderedDict[tuple[Any, ...], tuple[tuple[Any, ...], list[list[Any]]]] = OrderedDict()
 _CACHE_SIZE = 256
 _CACHE_LOCK = threading.Lock()
 
@@ -274,13 +278,14 @@ def at_risk_cached(
     weeks: int,
     run: tuple[int, dt.date] | None,
 ) -> list[list[Any]]:
-    """``at_risk``, remembered per database, run, segments, window, scope and inputs version
-    (rows are immutable): a repeated question costs one primary-key statement."""
+    """``at_risk``, remembered per database, run, segments, window and scope at the newest
+    inputs version (rows are immutable): a repeated question costs one primary-key
+    statement, and a newer version replaces the answer."""
     if run is None:
         return [[] for _ in keys]
     bind = session.get_bind()
     segments = None if scope.segments is None else tuple(sorted(scope.segments))
-    key = (
+    question = (
         id(bind.engine),
         str(bind.engine.url),
         run,
@@ -289,15 +294,16 @@ def at_risk_cached(
         segments,
         scope.supplier_id,
     )
-    key += inputs_version(session)
+    version = inputs_version(session)
     with _CACHE_LOCK:
-        found = _CACHE.get(key)
-        if found is not None:
-            _CACHE.move_to_end(key)
-            return found
+        found = _CACHE.get(question)
+        if found is not None and found[0] == version:
+            _CACHE.move_to_end(question)
+            return found[1]
     rows = at_risk(session, scope, keys, weeks, run)
     with _CACHE_LOCK:
-        _CACHE[key] = rows
+        _CACHE[question] = (version, rows)
+        _CACHE.move_to_end(question)
         while len(_CACHE) > _CACHE_SIZE:
             _CACHE.popitem(last=False)
     return rows

@@ -315,3 +315,22 @@ def test_segment_health_pages_worst_first(world: World) -> None:
         assert message in error["message"] and error["extensions"]["code"] == "cursor", error
     error = world.query(PAGE, {"s": segment, "first": 0}).json()["errors"][0]
     assert "first must be between 1 and 500" in error["message"], error
+
+
+def test_segment_health_keeps_one_answer_per_question(world: World) -> None:
+    """Every ingest moves the inputs version: the newer answer replaces the older one, so the
+    cache keeps no answer nobody will ask for again (bench/load.py saw ~50 MB of them held
+    per server process under write load)."""
+    from gateway.graphql import planning_fetch
+    from gateway.store.audit import record
+
+    segment = world.planner_segments[0]
+    text = f'{{ segment(id: "{segment}") {{ atRisk {{ items {{ nodes {{ itemId }} }} }} }} }}'
+    with planning_fetch._CACHE_LOCK:
+        planning_fetch._CACHE.clear()
+    first = world.data(text)
+    for n in range(3):
+        with world.sessions.begin() as session:  # a new audit row: a new inputs version
+            record(session, "test", "test.touched", "database", "test", {"n": n})
+        assert world.data(text) == first
+    assert len(planning_fetch._CACHE) == 1
