@@ -25,6 +25,7 @@ from pydantic import BaseModel
 
 from adapters.edi.amounts import AMOUNTS, QUANTITIES, fits_amount
 from gateway.model import (
+    Channel,
     Envelope,
     ForecastBucket,
     ForecastKind,
@@ -42,7 +43,7 @@ from gateway.model import (
     ShipNoticeLine,
 )
 
-__all__ = ["FIELD_KINDS", "build", "fast_model"]
+__all__ = ["FIELD_KINDS", "build", "fast_model", "fast_values"]
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -142,6 +143,21 @@ _DOCUMENT: dict[str, FieldKind] = {
 }
 
 FIELD_KINDS: dict[type[BaseModel], dict[str, FieldKind]] = {
+    # made once per transaction set: from ISA/GS/ST values (ISA06/08 already trimmed)
+    Envelope: {
+        "sender_id": _plain,
+        "receiver_id": _plain,
+        "interchange_control_number": _plain,
+        "group_control_number": _plain,
+        "transaction_set_control_number": _plain,
+        "version": _plain,
+    },
+    Provenance: {
+        "channel": _instance(Channel),
+        "partner_id": _code,
+        "message_id": _opt_str,
+        "received_at": _opt_instance(dt.datetime),
+    },
     Reference: {"qualifier": _plain, "value": _plain},
     Party: {
         "role": _instance(PartyRole),
@@ -360,6 +376,61 @@ def fast_model(cls: type[M], data: Mapping[str, Any]) -> M | None:
     """
     make = _BUILDERS.get(cls) or _compile(cls)
     model: M | None = make(data)
+    return model
+
+
+_POSITIONAL: dict[type[BaseModel], Callable[..., Any]] = {}
+
+
+def _compile_positional(cls: type[BaseModel]) -> Callable[..., Any]:
+    """``fast_values`` for one class: the checks of ``_compile`` on positional values."""
+    kinds = FIELD_KINDS[cls]
+    names = tuple(cls.model_fields)
+    env: dict[str, Any] = {
+        "MISSING": _MISSING,
+        "date": _date,
+        "new": cls.__new__,
+        "cls": cls,
+        "names": names,
+        **_SLOT_SETTERS,
+        "after": _AFTER.get(cls),
+        "amount": _amount,
+        "amounts": AMOUNTS.get,
+        "quantities": QUANTITIES.get,
+    }
+    args = [f"v{k}" for k in range(len(names))]
+    out = [f"def make({', '.join(args)}):"]
+    for k, name in enumerate(names):
+        kind = kinds[name]
+        if isinstance(kind, tuple):
+            raise ValueError(f"{cls.__name__}.{name}: list fields need fast_model")
+        test = _INLINE.get(kind)
+        if test is None:
+            env[f"k{k}"] = kind
+            test = f"k{k}(v)"
+        out += [f"    v = v{k}", f"    if not {test}:", "        return None"]
+    out.append(f"    values = {{{', '.join(f'{n!r}: v{k}' for k, n in enumerate(names))}}}")
+    if env["after"] is not None:
+        out += ["    if not after(values):", "        return None"]
+    out += [
+        "    model = new(cls)",
+        "    set_dict(model, values)",
+        "    set_fields_set(model, set(names))",
+        "    set_extra(model, None)",
+        "    set_private(model, None)",
+        "    return model",
+    ]
+    exec("\n".join(out), env)  # the source is built above from the model's fields
+    make = cast("Callable[..., Any]", env["make"])
+    _POSITIONAL[cls] = make
+    return make
+
+
+def fast_values(cls: type[M], *values: object) -> M | None:
+    """``fast_model`` of a dict holding every field of ``cls``, given as its values in the
+    model's field order: the same checks and result, without making and reading the dict."""
+    make = _POSITIONAL.get(cls) or _compile_positional(cls)
+    model: M | None = make(*values)
     return model
 
 
