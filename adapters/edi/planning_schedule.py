@@ -80,15 +80,18 @@ def parse_830(
                 start = to_date(padded[4])
                 end = to_date(padded[5])
                 bucket = builder.fast_values(ForecastBucket, quantity, kind, period, start, end)
-                if bucket is None:  # the line's build validates it, reporting where it is
-                    bucket = {
-                        "quantity": quantity,
-                        "kind": kind,
-                        "period": period,
-                        "start": start,
-                        "end": end,
-                    }
-                forecasts.append(bucket)
+                if bucket is not None:
+                    forecasts.append(bucket)
+                else:  # the line's build validates it, reporting where it is
+                    forecasts.append(
+                        {
+                            "quantity": quantity,
+                            "kind": kind,
+                            "period": period,
+                            "start": start,
+                            "end": end,
+                        }
+                    )
                 continue
         item = str(len(lines)) if sid in _RECORDED else ""
         if sid == "BFR":
