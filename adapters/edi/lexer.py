@@ -12,7 +12,7 @@ from __future__ import annotations
 import io
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from itertools import chain
+from itertools import chain, count, repeat
 from typing import BinaryIO
 
 from adapters.edi.errors import Location, ReadError
@@ -244,7 +244,7 @@ def _lex(chunks: Iterable[str]) -> Iterator[list[Segment]]:
                 pieces = [piece for piece in pieces if piece]
             first = index + 1
             index += len(pieces)
-            yield list(map(Segment, [p.split(element) for p in pieces], range(first, index + 1)))
+            yield list(map(Segment, map(str.split, pieces, repeat(element)), count(first)))
             if eof:
                 tail = tail.strip()
                 if tail:

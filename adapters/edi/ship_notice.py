@@ -195,15 +195,26 @@ def _line(
         inherited = inherit[level.parent] = _inherited(level, by_id)
     prf, pack_man = inherited
     man = man or pack_man
-    for found in (lin, sn1, prf, man):
-        if found is not None:
-            used.add(id(found))
-    ids = product_ids(lin, 2) if lin else ProductIds()
-    po_number = prf.get(1) if prf else None
-    line_number = (lin.get(1) or None) if lin else None
-    quantity = decimal_or_none(sn1.get(2)) or Decimal(0)  # SN102 is required by the guide
-    uom = sn1.get(3)
-    sscc = man.get(2) if man else None
+    used.add(id(sn1))
+    sn1_fields = sn1.fields
+    if len(sn1_fields) < 4:
+        sn1_fields = sn1_fields + [""] * (4 - len(sn1_fields))
+    quantity = decimal_or_none(sn1_fields[2]) or Decimal(0)  # SN102 is required by the guide
+    uom = sn1_fields[3]
+    if lin is not None:
+        used.add(id(lin))
+        ids = product_ids(lin, 2)
+        line_number = lin.get(1) or None
+    else:
+        ids = ProductIds()
+        line_number = None
+    po_number = sscc = None
+    if prf is not None:
+        used.add(id(prf))
+        po_number = prf.get(1)
+    if man is not None:
+        used.add(id(man))
+        sscc = man.get(2)
     line = builder.fast_values(
         ShipNoticeLine,
         po_number, line_number, ids.buyer_item, ids.vendor_item, ids.upc, quantity, uom, sscc,
