@@ -104,17 +104,13 @@ class ProductIds:
 
 def product_ids(seg: Segment, first: int) -> ProductIds:
     """Read qualifier/value pairs from element ``first`` on (PO106.., LIN02..)."""
+    found: dict[str, str] = {}
     fields = seg.fields
-    if len(fields) - first & 1:  # an odd count: the last qualifier has no value
-        fields = fields[:-1]
-    qualifiers = fields[first::2]
-    values = fields[first + 1 :: 2]
-    if "" not in qualifiers and "" not in values and len(set(qualifiers)) == len(qualifiers):
-        found = dict(zip(qualifiers, values, strict=True))  # the common case, all in C
-    else:  # the first pair of each qualifier with a value, empty ones skipped
-        found = {}
-        for qualifier, value in zip(qualifiers, values, strict=True):
-            if qualifier and value and qualifier not in found:
+    for i in range(first, len(fields) - 1, 2):
+        qualifier = fields[i]
+        if qualifier and qualifier not in found:
+            value = fields[i + 1]
+            if value:
                 found[qualifier] = value
     if not found:
         return ProductIds()
