@@ -81,9 +81,8 @@ def format_date(value: dt.date) -> str:
     return value.strftime("%Y%m%d")
 
 
-def decimal_or_none(value: str) -> Decimal | None:
-    # one Decimal per distinct text, checked once as an amount (see amounts.py)
-    return decimal_of(value)
+# one Decimal per distinct text, checked once as an amount (see amounts.py)
+decimal_or_none = decimal_of
 
 
 def format_decimal(value: Decimal) -> str:
@@ -179,13 +178,16 @@ class Mapped:
 def envelope_of(
     sender: str, receiver: str, isa13: str, gs06: str, st02: str, gs08: str
 ) -> Envelope:
-    return Envelope(
-        sender_id=sender,
-        receiver_id=receiver,
-        interchange_control_number=isa13,
-        group_control_number=gs06,
-        transaction_set_control_number=st02,
-        version=gs08,
+    return build(
+        Envelope,
+        {
+            "sender_id": sender,
+            "receiver_id": receiver,
+            "interchange_control_number": isa13,
+            "group_control_number": gs06,
+            "transaction_set_control_number": st02,
+            "version": gs08,
+        },
     )
 
 

@@ -16,12 +16,14 @@ from adapters.edi.guide import ElementSpec, SegmentSpec, SyntaxRule
 
 __all__ = ["FastCheck", "fast_check", "looks_valid"]
 
-FastCheck = Callable[[list[str], str | None], bool]
+FastCheck = Callable[[list[str], str | None, str], bool]  # fields, repetition, component
 
 
-def looks_valid(spec: SegmentSpec, fields: list[str], repetition: str | None = None) -> bool:
+def looks_valid(
+    spec: SegmentSpec, fields: list[str], repetition: str | None = None, component: str = ">"
+) -> bool:
     """Whether ``fields`` certainly has no element error against ``spec`` (False: maybe)."""
-    return fast_check(spec)(fields, repetition)
+    return fast_check(spec)(fields, repetition, component)
 
 
 def fast_check(spec: SegmentSpec) -> FastCheck:
@@ -34,8 +36,10 @@ def _compile(spec: SegmentSpec) -> FastCheck:
 
     Every test is one that ``element_errors`` also makes (same lengths, codes, character
     and date checks), unrolled per element with the spec's numbers as constants: a True
-    from it means the full check would find nothing. Composites, elements marked not used
-    and values holding a repetition separator go to the full check.
+    from it means the full check would find nothing. A composite is checked here only when
+    its value is one component (no component separator) and no later component is required;
+    other composites, elements marked not used and values holding a repetition separator go
+    to the full check.
     """
     env: dict[str, object] = {
         "control": CONTROL.search,
@@ -43,7 +47,7 @@ def _compile(spec: SegmentSpec) -> FastCheck:
         "date_ok": date_ok,
         "time_ok": time_ok,
     }
-    out = ["def fast(f, rep):", "    n = len(f) - 1"]
+    out = ["def fast(f, rep, comp):", "    n = len(f) - 1"]
     out.append(f"    if n > {len(spec.elements)} or n < {spec.last_required}:")
     out.append("        return False")
     # Where the checks return early, the number of elements is known exactly (n == i - 1,
@@ -55,7 +59,7 @@ def _compile(spec: SegmentSpec) -> FastCheck:
             out.append(f"    if n < {i}:")
             out += _syntax_return(spec.syntax, i - 1, "        ")
         out.append(f"    v = f[{i}]")
-        test = _value_test(es, i, env)
+        test = _value_test(es, str(i), env)
         if es.usage == "R":
             out.append(f"    if not v or not ({test}):")
         else:
@@ -112,10 +116,18 @@ def _broken(kind: str, present: list[int], positions: tuple[int, ...], n: int) -
     return ""  # element_errors knows no other kind
 
 
-def _value_test(es: ElementSpec, i: int, env: dict[str, object]) -> str:
-    """A Python expression over ``v`` (non-empty) that is true only if ``v`` meets ``es``."""
-    if es.usage == "N" or es.components:
+def _value_test(es: ElementSpec, i: str, env: dict[str, object]) -> str:
+    """A Python expression over ``v`` (non-empty) that is true only if ``v`` meets ``es``
+    (``i`` names the constants it needs in ``env``)."""
+    if es.usage == "N":
         return "False"
+    if es.components:
+        first, *rest = es.components
+        if any(sub.usage == "R" for sub in rest):
+            return "False"
+        # one component: the value is the first component, the others are absent
+        env[f"e{i}_1"] = first
+        return f"comp not in v and ({_value_test(first, i + '_1', env)})"
     low, high = es.min_len, es.max_len
     size = f"{low} <= len(v) <= {high}"
     printable = "(v.isprintable() or not control(v))"  # isprintable: no C0, DEL or C1

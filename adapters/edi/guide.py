@@ -75,7 +75,7 @@ class SegmentSpec:
     last_required: int = 0  # position of the last required element (0: none)
     # the validator's compiled fast check of this segment (made on first use; not copied by
     # dataclasses.replace, so a changed spec never keeps the check of the original)
-    fast_check: Callable[[list[str], str | None], bool] | None = field(
+    fast_check: Callable[[list[str], str | None, str], bool] | None = field(
         default=None, init=False, compare=False, repr=False
     )
 

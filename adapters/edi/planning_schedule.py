@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from adapters.edi import build as builder  # builder.fast_values: patchable in tests
 from adapters.edi.build import build
 from adapters.edi.codes import (
     PURPOSE_CODES,
@@ -30,6 +31,7 @@ from adapters.edi.codes import (
 from adapters.edi.lexer import Segment
 from gateway.model import (
     Envelope,
+    ForecastBucket,
     ForecastKind,
     ForecastPeriod,
     PlanningSchedule,
@@ -65,7 +67,7 @@ def parse_830(
         "unmapped_forecasts": [],
     }
     line: dict[str, object] | None = None  # the current LIN line
-    forecasts: list[dict[str, object]] = []  # its FST buckets
+    forecasts: list[object] = []  # its FST buckets: models, or dicts for the line's build
     for position, seg in enumerate(segments, 1):
         fields = seg.fields
         sid = fields[0]
@@ -74,15 +76,22 @@ def parse_830(
             kind = KINDS.get(padded[2])
             period = PERIODS.get(padded[3])
             if kind is not None and period is not None:
-                forecasts.append(
-                    {
-                        "quantity": decimal_or_none(padded[1]),
-                        "kind": kind,
-                        "period": period,
-                        "start": to_date(padded[4]),
-                        "end": to_date(padded[5]),
-                    }
-                )
+                quantity = decimal_or_none(padded[1])
+                start = to_date(padded[4])
+                end = to_date(padded[5])
+                bucket = builder.fast_values(ForecastBucket, quantity, kind, period, start, end)
+                if bucket is not None:
+                    forecasts.append(bucket)
+                else:  # the line's build validates it, reporting where it is
+                    forecasts.append(
+                        {
+                            "quantity": quantity,
+                            "kind": kind,
+                            "period": period,
+                            "start": start,
+                            "end": end,
+                        }
+                    )
                 continue
         item = str(len(lines)) if sid in _RECORDED else ""
         if sid == "BFR":

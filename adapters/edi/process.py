@@ -14,6 +14,7 @@ from typing import BinaryIO
 from pydantic import ValidationError
 
 from adapters.edi.ack import GroupAck, SetAck, ack_delimiters, clean, render_997, render_ta1
+from adapters.edi.build import build
 from adapters.edi.codes import Mapped, envelope_of
 from adapters.edi.envelope import (
     GroupEnd,
@@ -195,7 +196,9 @@ class _Run:
         document = mapped.document
         assert isinstance(document, PurchaseOrder | ShipNotice | PlanningSchedule)
         if isa.sender_id:
-            document.provenance = Provenance(channel=Channel.X12, partner_id=isa.sender_id)
+            document.provenance = build(
+                Provenance, {"channel": Channel.X12, "partner_id": isa.sender_id}
+            )
         result.document = document
         result.unmapped = mapped.unmapped
         result.details = mapped.details

@@ -53,13 +53,13 @@ def parse_850(segments: Sequence[Segment], envelope: Envelope | None = None) -> 
             if ids.others:
                 other_ids.append({"line": str(line["line_number"]), **ids.others})
         elif sid == "PID" and line is not None:
-            if seg.get(1) == "F" and "description" not in line:
-                line["description"] = seg.get(5) or None
+            if len(fields) > 1 and fields[1] == "F" and "description" not in line:
+                line["description"] = (fields[5] if len(fields) > 5 else "") or None
             else:
                 unmapped.append(Unmapped(position, tuple(fields)))
-        elif sid == "DTM" and seg.get(1) == "002":
+        elif sid == "DTM" and len(fields) > 1 and fields[1] == "002":
             if line is not None:
-                line["requested_date"] = to_date(seg.get(2))
+                line["requested_date"] = to_date(fields[2] if len(fields) > 2 else "")
             else:
                 header_requested = to_date(seg.get(2))
         elif sid == "BEG":

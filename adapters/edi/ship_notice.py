@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import groupby
 
+from adapters.edi import build as builder  # builder.fast_values: patchable in tests
 from adapters.edi.build import build
 from adapters.edi.codes import (
     PURPOSE_CODES,
@@ -41,36 +42,35 @@ class _Level:
     parent: str
     code: str  # HL03: S shipment, O order, T tare, P pack, I item
     position: int
-    segments: list[tuple[int, Segment]] = field(default_factory=list)
+    segments: list[Segment] = field(default_factory=list)  # after the HL, up to the next
 
     def first(self, sid: str, qualifier: str | None = None) -> Segment | None:
-        for _, seg in self.segments:
+        for seg in self.segments:
             if seg.fields[0] == sid and (qualifier is None or seg.get(1) == qualifier):
                 return seg
         return None
 
 
-def _levels(segments: Sequence[Segment]) -> tuple[list[tuple[int, Segment]], list[_Level]]:
-    header: list[tuple[int, Segment]] = []
+def _levels(segments: Sequence[Segment]) -> tuple[list[Segment], list[_Level]]:
+    """The segments before the first HL, and the HL levels in order."""
+    header: list[Segment] = []
     levels: list[_Level] = []
     seen: set[str] = set()
-    level: _Level | None = None
+    add = header.append  # where the segments go: the header, then the current level
     for position, seg in enumerate(segments, 1):
-        if seg.fields[0] != "HL":
-            if level is not None:
-                level.segments.append((position, seg))
-            else:
-                header.append((position, seg))
-            continue
         fields = seg.fields
+        if fields[0] != "HL":
+            add(seg)
+            continue
         if len(fields) < 4:
             fields = fields + [""] * (4 - len(fields))
         hl_id, parent = fields[1], fields[2]
         if hl_id in seen or (parent and parent not in seen):
             _bad_hl(hl_id, parent, position, seen)
         seen.add(hl_id)
-        level = _Level(hl_id, parent, fields[3], position)
+        level = _Level(hl_id, parent, fields[3], position, [])
         levels.append(level)
+        add = level.segments.append
     return header, levels
 
 
@@ -85,11 +85,11 @@ def parse_856(segments: Sequence[Segment], envelope: Envelope | None = None) -> 
     """Map a validated 856 (ST..SE) to a ``ShipNotice``."""
     header, levels = _levels(segments)
     by_id = {level.hl_id: level for level in levels}
-    bsn = next((seg for _, seg in header if seg.fields[0] == "BSN"), None)
+    bsn = next((seg for seg in header if seg.fields[0] == "BSN"), None)
     if bsn is None:
         raise MappingError("bsn", "no BSN segment")
     shipment = next((lv for lv in levels if lv.code == "S"), None)
-    scope = [seg for _, seg in header] + [seg for _, seg in (shipment.segments if shipment else [])]
+    scope = header + (shipment.segments if shipment else [])
     dates = {seg.get(1): seg.get(2) for seg in scope if seg.fields[0] == "DTM"}
     td5 = next((seg for seg in scope if seg.fields[0] == "TD5" and seg.get(3)), None)
     refs = [seg for seg in scope if seg.fields[0] == "REF"]
@@ -176,7 +176,7 @@ def _line(
     lin: Segment | None = None
     sn1: Segment | None = None
     man: Segment | None = None
-    for _, seg in level.segments:  # the first LIN, SN1 and MAN*GM of the item, in one pass
+    for seg in level.segments:  # the first LIN, SN1 and MAN*GM of the item, in one pass
         sid = seg.fields[0]
         if sid == "LIN":
             lin = lin or seg
@@ -195,25 +195,46 @@ def _line(
         inherited = inherit[level.parent] = _inherited(level, by_id)
     prf, pack_man = inherited
     man = man or pack_man
-    for found in (lin, sn1, prf, man):
-        if found is not None:
-            used.add(id(found))
-    ids = product_ids(lin, 2) if lin else ProductIds()
-    line = build(
+    used.add(id(sn1))
+    sn1_fields = sn1.fields
+    if len(sn1_fields) < 4:
+        sn1_fields = sn1_fields + [""] * (4 - len(sn1_fields))
+    quantity = decimal_or_none(sn1_fields[2]) or Decimal(0)  # SN102 is required by the guide
+    uom = sn1_fields[3]
+    if lin is not None:
+        used.add(id(lin))
+        ids = product_ids(lin, 2)
+        line_number = lin.get(1) or None
+    else:
+        ids = ProductIds()
+        line_number = None
+    po_number = sscc = None
+    if prf is not None:
+        used.add(id(prf))
+        po_number = prf.get(1)
+    if man is not None:
+        used.add(id(man))
+        sscc = man.get(2)
+    line = builder.fast_values(
         ShipNoticeLine,
-        {
-            "po_number": prf.get(1) if prf else None,
-            "line_number": (lin.get(1) or None) if lin else None,
-            "buyer_item": ids.buyer_item,
-            "vendor_item": ids.vendor_item,
-            "upc": ids.upc,
-            "lot": ids.lot,
-            # SN102 is required by the guide
-            "quantity": decimal_or_none(sn1.get(2)) or Decimal(0),
-            "uom": sn1.get(3),
-            "sscc": man.get(2) if man else None,
-        },
-    )
+        po_number, line_number, ids.buyer_item, ids.vendor_item, ids.upc, quantity, uom, sscc,
+        ids.lot,
+    )  # fmt: skip
+    if line is None:
+        line = build(
+            ShipNoticeLine,
+            {
+                "po_number": po_number,
+                "line_number": line_number,
+                "buyer_item": ids.buyer_item,
+                "vendor_item": ids.vendor_item,
+                "upc": ids.upc,
+                "lot": ids.lot,
+                "quantity": quantity,
+                "uom": uom,
+                "sscc": sscc,
+            },
+        )
     return line, ids
 
 

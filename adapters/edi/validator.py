@@ -38,7 +38,7 @@ def check_segment(
     base: Location,
 ) -> list[ElementError]:
     """Element errors of one segment (AK4), in element order."""
-    if fast_check(spec)(seg.fields, repetition):
+    if fast_check(spec)(seg.fields, repetition, component):
         return []
     return element_errors(spec, seg, position, component, repetition, base)
 
@@ -88,7 +88,7 @@ def validate_set(
         else:
             counts[depth] = 1
         state = step.target
-        if step.check(fields, repetition):
+        if step.check(fields, repetition, component):
             continue  # the common case: a clean segment
         assert step.spec is not None
         found = element_errors(step.spec, seg, position, component, repetition, base)

@@ -74,6 +74,7 @@ def _documents(data: bytes, *, fast: bool) -> list[Any]:
     with pytest.MonkeyPatch.context() as patch:
         if not fast:
             patch.setattr(build_module, "fast_model", lambda cls, data: None)
+            patch.setattr(build_module, "fast_values", lambda cls, *values: None)
         return [d for r in process_interchanges(data) for d in r.documents]
 
 
