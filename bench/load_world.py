@@ -32,7 +32,10 @@ BUYER = "ACME-BUYER"
 PLANNER = "planner:demo"
 SEGMENT_HEALTH = """query SegmentHealth($segment: ID!) {
   segment(id: $segment) { name atRisk(weeks: 4) {
-    items { itemId onHand onOrder demand safetyStock projected stockout supplierId }
+    items(first: 50) {
+      totalCount
+      nodes { itemId onHand onOrder demand safetyStock projected stockout supplierId }
+    }
     suppliers { id name scorecard(segmentId: $segment) { period otif otifTrend rank } }
   } }
 }"""
