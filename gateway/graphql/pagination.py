@@ -187,16 +187,7 @@ def connection_of_list(
         )
         for i, node in enumerate(window)
     ]
-    total = len(nodes)
-
-    async def count() -> int:
-        return total
-
-    return Connection(
-        edges=edges,
-        page_info=_page_info(edges, start + len(window) < total, start > 0),
-        _count=count,
-    )
+    return _in_memory(edges, start, len(window), len(nodes))
 
 
 def connection_of_ranked(
@@ -219,17 +210,21 @@ def connection_of_ranked(
         start = next((i for i, node in enumerate(nodes) if _rank(key(node)) > mark), len(nodes))
     window = nodes[start : start + check_first(first)]
     edges = [Edge(node=convert(node), _key=(sort, *key(node))) for node in window]
-    total = len(nodes)
+    return _in_memory(edges, start, len(window), len(nodes))
+
+
+def _rank(key: tuple[float, str]) -> tuple[float, str]:
+    return -key[0], key[1]
+
+
+def _in_memory(edges: list[Edge[N]], start: int, shown: int, total: int) -> Connection[N]:
+    """A page of a list held in memory: ``shown`` rows from ``start`` of ``total``."""
 
     async def count() -> int:
         return total
 
     return Connection(
         edges=edges,
-        page_info=_page_info(edges, start + len(window) < total, start > 0),
+        page_info=_page_info(edges, start + shown < total, start > 0),
         _count=count,
     )
-
-
-def _rank(key: tuple[float, str]) -> tuple[float, str]:
-    return -key[0], key[1]
