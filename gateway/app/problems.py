@@ -35,6 +35,13 @@ def problem(status: int, title: str, detail: str | None = None, **extra: Any) ->
     return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON)
 
 
+def retry_later(title: str, detail: str, **extra: Any) -> JSONResponse:
+    """A 503 problem with ``Retry-After``: the failure should pass; send the request again."""
+    answer = problem(503, title, detail, **extra)
+    answer.headers["Retry-After"] = str(RETRY_AFTER_S)
+    return answer
+
+
 def field_errors(errors: list[Any]) -> list[dict[str, Any]]:
     """Pydantic errors as ``{"field": "lines.0.quantity", "message": ...}`` entries."""
     return [
@@ -79,18 +86,14 @@ def install(app: FastAPI) -> None:
     async def _deferred(request: Request, error: ProcessingDeferred) -> JSONResponse:
         # Stored, not processed: the database failed for a reason that should pass. The
         # message is not failed, so the same message sent again resumes it.
-        answer = problem(503, "Processing interrupted", str(error), message_id=error.message_id)
-        answer.headers["Retry-After"] = str(RETRY_AFTER_S)
-        return answer
+        return retry_later("Processing interrupted", str(error), message_id=error.message_id)
 
     @app.exception_handler(OperationalError)
     @app.exception_handler(PoolTimeout)
     async def _database_down(request: Request, error: Exception) -> JSONResponse:
         log.warning("database unavailable on %s %s: %s", request.method, request.url.path, error)
         detail = "the database is unavailable; nothing was acknowledged, try again"
-        answer = problem(503, "Service Unavailable", detail)
-        answer.headers["Retry-After"] = str(RETRY_AFTER_S)
-        return answer
+        return retry_later("Service Unavailable", detail)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, error: Exception) -> JSONResponse:

@@ -117,22 +117,11 @@ def scorecard(
         detail = "stored scorecards are monthly: ask for freq=M, or source=computed"
         error = {"field": "query.freq", "message": detail, "type": "value_error"}
         return problem(422, "Invalid request", detail, errors=[error])
+    window = {"date_from": date_from, "date_to": date_to}
+    supplier = scope.supplier_id or supplier_id
     with sessions() as session:
         if source == "stored":
-            card = stored_scorecard(
-                session,
-                scope,
-                supplier_id=scope.supplier_id or supplier_id,
-                date_from=date_from,
-                date_to=date_to,
-            )
-            return with_etag(request, card.model_dump(mode="json"))
-        card = compute_scorecard(
-            session,
-            scope,
-            supplier_id=scope.supplier_id or supplier_id,
-            freq=freq,
-            date_from=date_from,
-            date_to=date_to,
-        )
+            card = stored_scorecard(session, scope, supplier_id=supplier, **window)
+        else:
+            card = compute_scorecard(session, scope, supplier_id=supplier, freq=freq, **window)
     return with_etag(request, card.model_dump(mode="json"))

@@ -9,7 +9,7 @@ suppliers were told. The deletion is audited with the ids it removed.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
@@ -38,10 +38,10 @@ class PruneResult:
     deleted: list[int]
     rows: int
     dry_run: bool = False
-    kept: list[int] = field(init=False)
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "kept", sorted({*self.newest, *self.published}))
+    @property
+    def kept(self) -> list[int]:
+        return sorted({*self.newest, *self.published})
 
 
 def prune_runs(session: Session, *, keep: int, actor: str, dry_run: bool = False) -> PruneResult:
