@@ -61,7 +61,7 @@ from gateway.quality_run import run_quality  # noqa: E402
 from gateway.store.access import create_key  # noqa: E402
 from gateway.store.engine import make_engine, make_session_factory  # noqa: E402
 from gateway.store.migrate import upgrade  # noqa: E402
-from gateway.store.planning import latest_run  # noqa: E402
+from gateway.store.planning import latest_run_key  # noqa: E402
 from gateway.store.tables import ItemRow, utcnow  # noqa: E402
 from tests.support import free_port, wait_until_ready  # noqa: E402
 
@@ -223,12 +223,12 @@ def cold_at_risk(url: str, segment: str, runs: int = 5) -> None:
     engine = make_engine(url)
     with make_session_factory(engine)() as session:
         items = session.scalar(select(func.count()).where(ItemRow.segment_id == segment))
-        run = latest_run(session)
+        run = latest_run_key(session)
         assert run is not None, "no forecast run: build the demo with this bench"
         times, rows = [], []
         for _ in range(runs):
             started = time.perf_counter()
-            rows = at_risk(session, Scope(segments=None), [segment], 4, (run.id, run.as_of))[0]
+            rows = at_risk(session, Scope(segments=None), [segment], 4, run)[0]
             times.append((time.perf_counter() - started) * 1000)
     engine.dispose()
     print(

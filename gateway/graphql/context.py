@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeAlias, TypeVar
 
 from fastapi import Request
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 from strawberry.fastapi import BaseContext
@@ -20,6 +21,7 @@ from strawberry.types import Info
 
 from access import NOTHING, Forbidden, Scope
 from gateway.app.auth import Caller, current_caller
+from gateway.store.planning import RunKey, latest_run_key
 
 T = TypeVar("T")
 
@@ -80,15 +82,22 @@ class Context(BaseContext):
 
         return await run_in_threadpool(transaction)
 
-    def plan_run(self, session: Session) -> tuple[int, Any] | None:
-        """(id, as_of) of the newest complete forecast run, read once per request, so every
-        planning field of a response reads the same run."""
+    def plan_run(self, session: Session) -> RunKey | None:
+        """The newest complete forecast run, read once per request, so every planning field
+        of a response reads the same run."""
         if self._plan_run is False:
-            from gateway.store.planning import latest_run
-
-            run = latest_run(session)
-            self._plan_run = None if run is None else (run.id, run.as_of)
+            self._plan_run = latest_run_key(session)
         return self._plan_run  # type: ignore[no-any-return]
+
+    @property
+    def known_run(self) -> RunKey | None:
+        """The request's run if it has been read already (``plan_run``), else None."""
+        return self._plan_run or None
+
+    @property
+    def engine(self) -> Engine:
+        bind = self.sessions.kw["bind"]
+        return bind.engine  # type: ignore[no-any-return]
 
     @property
     def loaders(self) -> Any:

@@ -6,12 +6,13 @@ keys, and returns one result per key, in key order, as DataLoader wants.
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, func, select, true
+from sqlalchemy import ColumnElement, Select, bindparam, func, select, true
 from sqlalchemy.orm import Session
 
 from access import Scope
@@ -47,9 +48,21 @@ def grouped(keys: Sequence[K], pairs: Iterable[tuple[K, Any]]) -> list[list[Any]
 # --- master data ----------------------------------------------------------------------------
 
 
-def segments(session: Session, scope: Scope, keys: Sequence[str]) -> list[SegmentRow | None]:
-    rows = session.scalars(scopes.segments_in(scope).where(SegmentRow.id.in_(keys)))
-    return by_key(keys, rows, "id")
+def segments(session: Session, scope: Scope, keys: Sequence[str]) -> list[Any]:
+    """Segment rows (Core: every planning question starts with one), None where out of scope."""
+    if scope.is_empty:
+        return [None for _ in keys]
+    values = {"keys": list(keys), "scope_segments": sorted(scope.segments or ())}
+    return by_key(keys, session.execute(_segments_query(scope.segments is not None), values), "id")
+
+
+@functools.cache
+def _segments_query(scoped: bool) -> Select[Any]:
+    table = SegmentRow.__table__
+    query = select(table).where(table.c.id.in_(bindparam("keys", expanding=True)))
+    if scoped:
+        query = query.where(table.c.id.in_(bindparam("scope_segments", expanding=True)))
+    return query
 
 
 def items(session: Session, scope: Scope, keys: Sequence[str]) -> list[ItemRow | None]:
@@ -66,7 +79,7 @@ class SupplierLink:
 @dataclass(frozen=True)
 class SupplierRecord:
     """A supplier with its segments and roles: what ``Supplier.of`` reads from a SupplierRow,
-    read with two Core statements (the ORM's identity map and relationship loading cost more
+    read with one Core statement (the ORM's identity map and relationship loading cost more
     than the SQL for the few dozen suppliers a segment-health answer names)."""
 
     id: str
@@ -78,23 +91,35 @@ class SupplierRecord:
 
 
 def suppliers(session: Session, scope: Scope, keys: Sequence[str]) -> list[SupplierRecord | None]:
-    table = SupplierRow.__table__
-    query = select(table).where(table.c.id.in_(keys), scopes.suppliers_where(scope))
-    found = {row.id: row for row in session.execute(query)}
-    roles: dict[str, list[SupplierLink]] = defaultdict(list)
-    links = select(
-        SupplierSegmentRow.supplier_id, SupplierSegmentRow.segment_id, SupplierSegmentRow.role
-    ).where(SupplierSegmentRow.supplier_id.in_(sorted(found)))
-    for supplier_id, segment_id, role in (
-        session.execute(links.order_by(*links.selected_columns)) if found else ()
-    ):
-        roles[supplier_id].append(SupplierLink(segment_id, role))
-    return [
-        None
-        if (row := found.get(k)) is None
-        else SupplierRecord(row.id, row.name, row.tier, row.country, row.edi_capable, roles[k])
-        for k in keys
-    ]
+    if scope.is_empty or not keys:
+        return [None for _ in keys]
+    query = _suppliers_query(scope.supplier_id is not None, scope.segments is not None)
+    found: dict[str, SupplierRecord] = {}
+    for row in session.execute(query, {"keys": list(keys)} | scopes.suppliers_bound(scope)):
+        record = found.get(row.id)
+        if record is None:
+            record = found[row.id] = SupplierRecord(
+                row.id, row.name, row.tier, row.country, row.edi_capable, []
+            )
+        if row.segment_id is not None:
+            record.segments.append(SupplierLink(row.segment_id, row.role))
+    return [found.get(k) for k in keys]
+
+
+@functools.cache
+def _suppliers_query(owner: bool, segments: bool) -> Select[Any]:
+    """Suppliers with their segment links (one row per link) for one shape of scope, built
+    once with bound parameters: building it cost more than running it."""
+    supplier, link = SupplierRow.__table__, SupplierSegmentRow.__table__
+    return (
+        select(supplier, link.c.segment_id, link.c.role)
+        .outerjoin(link, link.c.supplier_id == supplier.c.id)
+        .where(
+            supplier.c.id.in_(bindparam("keys", expanding=True)),
+            scopes.suppliers_rule(owner, segments),
+        )
+        .order_by(supplier.c.id, link.c.segment_id, link.c.role)
+    )
 
 
 def locations(session: Session, keys: Sequence[str]) -> list[LocationRow | None]:

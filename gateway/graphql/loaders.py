@@ -13,12 +13,13 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy.orm import Session
 from strawberry.dataloader import DataLoader
 
-from gateway.graphql import fetch, planning_fetch
+from gateway.graphql import fetch, planning_fetch, remembered
 
 if TYPE_CHECKING:
     from gateway.graphql.context import Context
 
 Batch = Callable[[Session, Sequence[Any]], list[Any]]
+Known = Callable[[Sequence[Any]], list[Any] | None]
 
 
 class Loaders:
@@ -28,13 +29,16 @@ class Loaders:
         self._context = context
         self._made: dict[Hashable, DataLoader[Any, Any]] = {}
 
-    def get(self, name: Hashable, batch: Batch) -> DataLoader[Any, Any]:
-        """The loader called ``name``; ``batch(session, keys)`` runs in the request's thread."""
+    def get(self, name: Hashable, batch: Batch, known: Known | None = None) -> DataLoader[Any, Any]:
+        """The loader called ``name``; ``batch(session, keys)`` runs in the request's thread,
+        unless ``known(keys)`` has every answer already (without the database)."""
         loader = self._made.get(name)
         if loader is None:
             context = self._context
 
             async def load(keys: list[Any]) -> list[Any]:
+                if known is not None and (answers := known(keys)) is not None:
+                    return answers
                 return await context.run(lambda session: batch(session, keys))
 
             loader = self._made[name] = DataLoader(load_fn=load)
@@ -130,7 +134,7 @@ class Loaders:
 
     def _run_id(self, session: Session) -> int | None:
         run = self._context.plan_run(session)
-        return None if run is None else int(run[0])
+        return None if run is None else run.id
 
     def forecasts(self, scope: Any) -> DataLoader[str, Any]:
         return self.get(
@@ -145,12 +149,20 @@ class Loaders:
         )
 
     def scorecards(self, segment: str | None, months: int) -> DataLoader[str, list[Any]]:
-        scope = self._context.scope("scorecard")
+        scope, context = self._context.scope("scorecard"), self._context
+
+        def known(keys: Sequence[str]) -> list[Any] | None:
+            run = context.known_run
+            if run is None:
+                return None
+            return remembered.scorecards_known(context.engine, scope, keys, run, segment, months)
+
         return self.get(
             ("scorecards", segment, months),
-            lambda s, keys: planning_fetch.scorecards(
-                s, scope, keys, self._run_id(s), segment, months
+            lambda s, keys: remembered.scorecards(
+                s, scope, keys, context.plan_run(s), segment, months
             ),
+            known,
         )
 
     def proposal_changes(self) -> DataLoader[int, list[Any]]:
@@ -163,7 +175,5 @@ class Loaders:
         scope, context = self._context.scope("buffer"), self._context
         return self.get(
             ("at_risk", weeks),
-            lambda s, keys: planning_fetch.at_risk_cached(
-                s, scope, keys, weeks, context.plan_run(s)
-            ),
+            lambda s, keys: remembered.at_risk_cached(s, scope, keys, weeks, context.plan_run(s)),
         )

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import threading
-from collections import OrderedDict
 from collections.abc import Sequence
 from typing import Any, NamedTuple
 
@@ -38,16 +36,15 @@ from gateway.store.document_tables import (
     PurchaseOrderLineRow,
     PurchaseOrderRow,
     ReceiptLineRow,
-    ReceiptRow,
 )
+from gateway.store.planning import RunKey
 from gateway.store.planning_tables import (
     BufferRow,
     ForecastCellRow,
-    OverrideRow,
     ProposalChangeRow,
     ScorecardRow,
 )
-from gateway.store.tables import AuditRow, ItemRow, ItemSourceRow
+from gateway.store.tables import ItemRow, ItemSourceRow
 
 DAYS_PER_WEEK = 7
 # An order line overdue by more than this is not counted as supply on the way.
@@ -247,74 +244,12 @@ def _on_order(since: dt.date, until: dt.date, items: Any) -> Any:
     )
 
 
-def inputs_version(session: Session) -> tuple[Any, ...]:
-    """The newest ids of what ``at_risk`` reads besides the run: audited changes (overrides,
-    policy and master-data changes by people), inventory reports, orders and receipts. Every
-    change to them inserts a row, so equal versions mean equal answers. One statement over
-    primary keys."""
-    return tuple(session.execute(_inputs_version_query()).one())
-
-
-@functools.cache
-def _inputs_version_query() -> Select[Any]:
-    # built once: constructing a statement costs more than running this one
-    tables = (AuditRow, InventoryPositionRow, PurchaseOrderRow, ReceiptRow, OverrideRow)
-    return select(*(select(func.max(t.id)).scalar_subquery() for t in tables))
-
-
-# One answer per question, with the inputs version it was computed at. Ingest moves the
-# version on almost every message, so an answer keyed by its version as well would never be
-# asked for again, yet stay until 256 newer ones pushed it out: under write load that held
-# ~50 MB of dead answers per process (bench/load.py saw the servers' RSS climb for minutes).
-_CACHE: OrderedDict[tuple[Any, ...], tuple[tuple[Any, ...], list[list[Any]]]] = OrderedDict()
-_CACHE_SIZE = 256
-_CACHE_LOCK = threading.Lock()
-
-
-def at_risk_cached(
-    session: Session,
-    scope: Scope,
-    keys: Sequence[str],
-    weeks: int,
-    run: tuple[int, dt.date] | None,
-) -> list[list[Any]]:
-    """``at_risk``, remembered per database, run, segments, window and scope at the newest
-    inputs version (rows are immutable): a repeated question costs one primary-key
-    statement, and a newer version replaces the answer."""
-    if run is None:
-        return [[] for _ in keys]
-    bind = session.get_bind()
-    segments = None if scope.segments is None else tuple(sorted(scope.segments))
-    question = (
-        id(bind.engine),
-        str(bind.engine.url),
-        run,
-        tuple(keys),
-        weeks,
-        segments,
-        scope.supplier_id,
-    )
-    version = inputs_version(session)
-    with _CACHE_LOCK:
-        found = _CACHE.get(question)
-        if found is not None and found[0] == version:
-            _CACHE.move_to_end(question)
-            return found[1]
-    rows = at_risk(session, scope, keys, weeks, run)
-    with _CACHE_LOCK:
-        _CACHE[question] = (version, rows)
-        _CACHE.move_to_end(question)
-        while len(_CACHE) > _CACHE_SIZE:
-            _CACHE.popitem(last=False)
-    return rows
-
-
 def at_risk(
     session: Session,
     scope: Scope,
     keys: Sequence[str],
     weeks: int,
-    run: tuple[int, dt.date] | None,
+    run: RunKey | None,
 ) -> list[list[Any]]:
     """Per segment: its items (in scope) whose projected position at the end of the window falls
     below their safety stock, with the figures; worst shortfall first.
@@ -325,7 +260,7 @@ def at_risk(
     """
     if run is None:
         return [[] for _ in keys]
-    run_id, as_of = run
+    run_id, as_of = run.id, run.as_of
     until = as_of + dt.timedelta(days=DAYS_PER_WEEK * weeks)
     # every part reads only the segments' items in scope, so SQLite need not group the rest
     items = select(ItemRow.id).where(ItemRow.segment_id.in_(keys), scopes.items_where(scope))

@@ -7,9 +7,10 @@ row, so a field whose permission failed cannot leak through a nested selection o
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, exists, false, select, true
+from sqlalchemy import ColumnElement, Select, bindparam, exists, false, select, true
 
 from access import Scope
 from gateway.store.quality_tables import FindingRow
@@ -48,17 +49,36 @@ def suppliers_where(scope: Scope) -> ColumnElement[bool]:
     """A supplier sees itself; a planner the suppliers serving its segments; others all."""
     if scope.is_empty:
         return false()
+    segments = None if scope.segments is None else sorted(scope.segments)
+    return _suppliers_rule(scope.supplier_id, segments)
+
+
+@functools.cache
+def suppliers_rule(owner: bool, segments: bool) -> ColumnElement[bool]:
+    """``suppliers_where`` for one shape of scope with the bound parameters of
+    ``suppliers_bound``, so a hot statement is built once and only binds new values."""
+    return _suppliers_rule(
+        bindparam("scope_owner") if owner else None,
+        bindparam("scope_segments", expanding=True) if segments else None,
+    )
+
+
+def _suppliers_rule(owner: Any, segments: Any) -> ColumnElement[bool]:
     clauses: list[ColumnElement[bool]] = []
-    if scope.supplier_id is not None:
-        clauses.append(SupplierRow.id == scope.supplier_id)
-    if scope.segments is not None:
+    if owner is not None:
+        clauses.append(SupplierRow.id == owner)
+    if segments is not None:
+        serves = SupplierSegmentRow.__table__.alias("serves")  # not the caller's own links
         clauses.append(
             exists().where(
-                SupplierSegmentRow.supplier_id == SupplierRow.id,
-                SupplierSegmentRow.segment_id.in_(sorted(scope.segments)),
+                serves.c.supplier_id == SupplierRow.id, serves.c.segment_id.in_(segments)
             )
         )
     return true() if not clauses else _and(clauses)
+
+
+def suppliers_bound(scope: Scope) -> dict[str, Any]:
+    return {"scope_owner": scope.supplier_id, "scope_segments": sorted(scope.segments or ())}
 
 
 def documents_in(scope: Scope, header: Any, line: Any) -> Select[Any]:

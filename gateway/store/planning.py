@@ -8,13 +8,14 @@ status is ``complete`` (an indexed lookup of one id), then a primary-key range r
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
 import pandas as pd
-from sqlalchemy import ColumnElement, func, insert, select, text, true
+from sqlalchemy import ColumnElement, Select, func, insert, select, text, true
 from sqlalchemy.orm import Session
 
 from gateway.store.planning_tables import (
@@ -94,6 +95,30 @@ def latest_run_id(session: Session) -> int | None:
 def latest_run(session: Session) -> ForecastRunRow | None:
     run_id = latest_run_id(session)
     return None if run_id is None else session.get(ForecastRunRow, run_id)
+
+
+class RunKey(NamedTuple):
+    """What names a complete run's results while they exist: its id and as-of date, and its
+    creation time (an id can come back in a database emptied and filled again)."""
+
+    id: int
+    as_of: dt.date
+    created_at: dt.datetime
+
+
+def latest_run_key(session: Session) -> RunKey | None:
+    """The newest complete run's key, or None, in one statement built once (every GraphQL
+    request on planning data asks)."""
+    row = session.execute(_latest_run_key_query()).one_or_none()
+    return None if row is None else RunKey(int(row.id), row.as_of, row.created_at)
+
+
+@functools.cache
+def _latest_run_key_query() -> Select[int, dt.date, dt.datetime]:
+    newest = select(func.max(ForecastRunRow.id)).where(ForecastRunRow.status == COMPLETE)
+    return select(ForecastRunRow.id, ForecastRunRow.as_of, ForecastRunRow.created_at).where(
+        ForecastRunRow.id == newest.scalar_subquery()
+    )
 
 
 @dataclass(frozen=True)

@@ -127,3 +127,12 @@ def _dead_letter(sessions: sessionmaker[Session], partner_id: str) -> str:
             .values(status="dead", dead_reason="HTTP 400 from the partner")
         )
     return delivery
+
+
+def forget_remembered() -> None:
+    """Drop the answers the server process remembers across requests
+    (gateway.graphql.remembered), so a test sees a cold request."""
+    from gateway.graphql import remembered
+
+    for memory in (remembered._AT_RISK, remembered._RUN_RESULTS):
+        memory.clear()

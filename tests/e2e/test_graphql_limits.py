@@ -15,7 +15,7 @@ from sqlalchemy import event
 
 from gateway.graphql.limits import MAX_ALIASES, MAX_DEPTH
 from gateway.graphql.schema import SDL_PATH, sdl
-from tests.e2e.graphql_world import World, graphql_world
+from tests.e2e.graphql_world import World, forget_remembered, graphql_world
 
 
 @pytest.fixture(scope="module")
@@ -35,6 +35,7 @@ class StatementCounter:
             self.count += 1
 
     def __enter__(self) -> StatementCounter:
+        forget_remembered()  # count what a cold request sends
         event.listen(self.engine, "before_cursor_execute", self._seen)
         return self
 

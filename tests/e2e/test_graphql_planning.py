@@ -321,16 +321,15 @@ def test_segment_health_keeps_one_answer_per_question(world: World) -> None:
     """Every ingest moves the inputs version: the newer answer replaces the older one, so the
     cache keeps no answer nobody will ask for again (bench/load.py saw ~50 MB of them held
     per server process under write load)."""
-    from gateway.graphql import planning_fetch
+    from gateway.graphql import remembered
     from gateway.store.audit import record
 
     segment = world.planner_segments[0]
     text = f'{{ segment(id: "{segment}") {{ atRisk {{ items {{ nodes {{ itemId }} }} }} }} }}'
-    with planning_fetch._CACHE_LOCK:
-        planning_fetch._CACHE.clear()
+    remembered._AT_RISK.clear()
     first = world.data(text)
     for n in range(3):
         with world.sessions.begin() as session:  # a new audit row: a new inputs version
             record(session, "test", "test.touched", "database", "test", {"n": n})
         assert world.data(text) == first
-    assert len(planning_fetch._CACHE) == 1
+    assert len(remembered._AT_RISK) == 1
