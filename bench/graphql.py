@@ -16,9 +16,12 @@ first page (the default 50) and every item at risk (``first: 500``) of the plann
 and all six segments at once (aliases, first pages). The demo's segments hold 50 to 130
 items; ``--items 2075`` builds a catalogue whose FAST segment holds 500 (about four minutes).
 
-The at-risk rows are remembered in the server per inputs version, as a planner's repeated
-question would find them; the cold cost (the statement itself, uncached) is timed in this
-process on the same database and printed before the table.
+Two servers run on the same database: one as deployed, where a repeated segment-health
+question is answered from memory while its inputs are unchanged (gateway.graphql.answers),
+and one with ``GATEWAY_GRAPHQL_REMEMBER_ANSWERS=false``, which resolves every field of every
+request (the rows marked "executed"). Both keep the at-risk rows per inputs version; the cold
+cost of those (the statement itself, uncached) is timed in this process on the same database
+and printed before the table.
 
 Add a query: one entry in ``cases``. ``--only WORD`` runs the trivial query and the cases
 whose name contains WORD.
@@ -118,26 +121,28 @@ class Case:
     path: str
     body: dict[str, Any] | None = None
     caller: str = "planner:demo"
+    remember: bool = True  # False: on the server that executes every question
 
 
 def cases(segment: str) -> list[Case]:
     gql = "/graphql"
+    health = {
+        f"segment health ({segment}), page of {DEFAULT_PAGE}": (
+            {"query": segment_health(DEFAULT_PAGE), "variables": {"segment": segment}},
+            "planner:demo",
+        ),
+        f"segment health ({segment}), all at risk": (
+            {"query": segment_health(MAX_PAGE), "variables": {"segment": segment}},
+            "planner:demo",
+        ),
+        "segment health, 6 segments (admin)": ({"query": ALL_HEALTH}, "admin:demo"),
+    }
     return [
         Case("trivial { __typename }", "POST", gql, {"query": TRIVIAL}),
-        Case(
-            f"segment health ({segment}), page of {DEFAULT_PAGE}",
-            "POST",
-            gql,
-            {"query": segment_health(DEFAULT_PAGE), "variables": {"segment": segment}},
-        ),
-        Case(
-            f"segment health ({segment}), all at risk",
-            "POST",
-            gql,
-            {"query": segment_health(MAX_PAGE), "variables": {"segment": segment}},
-        ),
-        Case(
-            "segment health, 6 segments (admin)", "POST", gql, {"query": ALL_HEALTH}, "admin:demo"
+        *(
+            Case(f"{name}{label}", "POST", gql, body, caller, remember)
+            for name, (body, caller) in health.items()
+            for remember, label in ((True, ""), (False, ", executed"))
         ),
         Case(
             f"segment overview ({segment})",
@@ -248,13 +253,14 @@ def issue_keys(url: str, principals: set[str]) -> dict[str, str]:
 
 
 @contextmanager
-def server(url: str) -> Iterator[str]:
+def server(url: str, remember: bool) -> Iterator[str]:
     port = free_port()
     env = dict(
         os.environ,
         GATEWAY_DATABASE_URL=url,
         GATEWAY_RUN_WORKER="false",
         GATEWAY_LOG_LEVEL="warning",
+        GATEWAY_GRAPHQL_REMEMBER_ANSWERS=str(remember).lower(),
     )
     command = [sys.executable, "-m", "gateway", "serve", "--no-migrate", "--port", str(port)]
     process = subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL)
@@ -271,11 +277,11 @@ def report(results: dict[str, Result]) -> None:
     names = list(results)
     base = results[names[0]]
     print(
-        f"{'query':<40} {'p50 ms':>8} {'p99 ms':>8} {'req/s':>8} {'p50 x':>7} {'req/s x':>8} errors"
+        f"{'query':<48} {'p50 ms':>8} {'p99 ms':>8} {'req/s':>8} {'p50 x':>7} {'req/s x':>8} errors"
     )
     for name, r in results.items():
         print(
-            f"{name:<40} {r.p50_ms:8.1f} {r.p99_ms:8.1f} {r.per_second:8.1f} "
+            f"{name:<48} {r.p50_ms:8.1f} {r.p99_ms:8.1f} {r.per_second:8.1f} "
             f"{r.p50_ms / base.p50_ms:7.1f} {r.per_second / base.per_second:8.2f} {r.errors}"
         )
     print(f"(x = against {names[0]}, same run)")
@@ -307,9 +313,10 @@ def main() -> None:
         if args.only:
             todo = [c for i, c in enumerate(todo) if i == 0 or args.only in c.name]
         keys = issue_keys(url, {case.caller for case in todo})
-        with server(url) as base:
+        with server(url, remember=True) as remembering, server(url, remember=False) as executing:
             results = {}
             for case in todo:
+                base = remembering if case.remember else executing
                 results[case.name] = asyncio.run(
                     drive(base, keys[case.caller], case, args.seconds, args.concurrency)
                 )

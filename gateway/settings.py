@@ -83,6 +83,11 @@ class Settings(BaseSettings):
     quality_freshness_every_s: float = Field(
         900.0, gt=0, description="Seconds between two stale-feed checks (by any worker)."
     )
+    graphql_remember_answers: bool = Field(
+        True,
+        description="Serve a repeated segment-health question from memory while its inputs "
+        "are unchanged (docs/graphql.md).",
+    )
 
     @field_validator("database_url")
     @classmethod

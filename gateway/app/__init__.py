@@ -97,7 +97,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.include_router(admin.router)
     sync.install(app)
     app.include_router(dashboard.router)
-    install_graphql(app)
+    install_graphql(app, settings.graphql_remember_answers)
     openapi.install(app)
     return app
 

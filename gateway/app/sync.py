@@ -20,7 +20,7 @@ from sqlalchemy import select
 from access import Forbidden, NotVisible
 from gateway.app.auth import Caller, CurrentCaller
 from gateway.app.deps import Sessions
-from gateway.app.http_metrics import HttpCollector
+from gateway.app.http_metrics import GraphqlAnswersCollector, HttpCollector
 from gateway.app.poller_metrics import PollerCollector
 from gateway.app.quality_metrics import QualityCollector
 from gateway.app.sync_metrics import DeliveryCollector
@@ -308,6 +308,7 @@ def metrics(request: Request, sessions: Sessions, caller: CurrentCaller) -> Resp
     registry.register(PollerCollector(sessions))
     registry.register(QualityCollector(sessions))
     registry.register(HttpCollector(request.app.state.body_timeouts))
+    registry.register(GraphqlAnswersCollector())
     return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
 
 

@@ -9,13 +9,13 @@ if TYPE_CHECKING:
     from fastapi import FastAPI
 
 
-def install(app: FastAPI) -> None:
+def install(app: FastAPI, remember_answers: bool = True) -> None:
     """Mount ``/graphql`` (GraphiQL on a browser's GET) on the gateway app."""
     # Imported here: the schema reads gateway.app.auth, and gateway.app imports this package.
     from gateway.graphql.schema import graphql_router
 
     # GraphQL describes itself (introspection, the SDL snapshot); OpenAPI is for REST.
-    app.include_router(graphql_router(), include_in_schema=False)
+    app.include_router(graphql_router(remember_answers), include_in_schema=False)
 
 
 __all__ = ["install"]

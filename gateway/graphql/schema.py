@@ -12,6 +12,7 @@ from graphql import GraphQLError
 from strawberry.fastapi import GraphQLRouter
 from strawberry.types import ExecutionContext
 
+from gateway.graphql.answers import RememberedAnswers
 from gateway.graphql.context import Context, get_context
 from gateway.graphql.ide import graphiql_html
 from gateway.graphql.limits import extensions, unexpected
@@ -37,8 +38,9 @@ class _Schema(strawberry.Schema):
         super().process_errors([e for e in errors if unexpected(e)], execution_context)
 
 
-def build_schema() -> strawberry.Schema:
-    return _Schema(query=Query, mutation=Mutation, extensions=extensions())
+def build_schema(remember_answers: bool = False) -> strawberry.Schema:
+    more = [RememberedAnswers] if remember_answers else []
+    return _Schema(query=Query, mutation=Mutation, extensions=[*extensions(), *more])
 
 
 def sdl() -> str:
@@ -51,10 +53,11 @@ class _Router(GraphQLRouter[Context, None]):
         return HTMLResponse(graphiql_html())
 
 
-def graphql_router() -> GraphQLRouter[Context, None]:
+def graphql_router(remember_answers: bool = True) -> GraphQLRouter[Context, None]:
     """The /graphql routes: POST (and GET) queries, GraphiQL in a browser."""
 
     async def context(ctx: Context = Depends(get_context)) -> Context:
         return ctx
 
-    return _Router(build_schema(), path="/graphql", context_getter=context, tags=["graphql"])
+    schema = build_schema(remember_answers)
+    return _Router(schema, path="/graphql", context_getter=context, tags=["graphql"])

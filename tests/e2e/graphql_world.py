@@ -130,9 +130,9 @@ def _dead_letter(sessions: sessionmaker[Session], partner_id: str) -> str:
 
 
 def forget_remembered() -> None:
-    """Drop the answers the server process remembers across requests
-    (gateway.graphql.remembered), so a test sees a cold request."""
-    from gateway.graphql import remembered
+    """Drop the answers the server process remembers across requests (gateway.graphql.answers
+    and .remembered), so a test sees a cold request."""
+    from gateway.graphql import answers, remembered
 
-    for memory in (remembered._AT_RISK, remembered._RUN_RESULTS):
+    for memory in (answers._answers, remembered._AT_RISK, remembered._RUN_RESULTS):
         memory.clear()
