@@ -9,7 +9,8 @@ and the whole body by ``GATEWAY_BODY_TIMEOUT_S`` from the moment the app starts 
 A timeout is raised from ``receive``, like the size limit in ``body_limit``: every route reads
 its whole body before it stores anything, so a body cut off here is never stored nor
 acknowledged. The answer is a 408 problem naming the limit and the bytes that arrived, with
-``Connection: close`` (RFC 9110 §15.5.9): the rest of the body is not worth reading.
+``Connection: close`` (RFC 9110 §15.5.9): the rest of the body is not worth reading. Any
+answer sent before the request's body was read closes the connection too.
 """
 
 from __future__ import annotations
@@ -73,8 +74,13 @@ class BodyDeadline:
 
         async def closing(message: Message) -> None:
             # Whoever answers a timed-out request (the app's handler or this layer), the
-            # connection closes after it: the client may still be trickling the rest.
-            if message["type"] == "http.response.start" and reading.timed_out is not None:
+            # connection closes after it: the client may still be trickling the rest. So does
+            # an answer given before the body was read (a 401 for a bad key, a 413 from the
+            # declared length): uvicorn would otherwise go on reading the unread rest for as
+            # long as the client sends it, with no timeout of its own.
+            if message["type"] == "http.response.start" and (
+                reading.timed_out is not None or reading.unread
+            ):
                 headers = [(k, v) for k, v in message.get("headers", []) if k != b"connection"]
                 message["headers"] = [*headers, (b"connection", b"close")]
             reading.started = reading.started or message["type"] == "http.response.start"
@@ -99,6 +105,14 @@ class _Reading:
         self.complete = False
         self.started = False
         self.timed_out: BodyTimeout | None = None
+
+    @property
+    def unread(self) -> bool:
+        """The request declared a body and not all of it has been read."""
+        if self.complete:
+            return False
+        headers = dict(self.scope.get("headers", []))
+        return b"transfer-encoding" in headers or headers.get(b"content-length", b"0") != b"0"
 
     async def receive(self) -> Message:
         if self.complete or self.timed_out is not None:

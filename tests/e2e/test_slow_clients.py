@@ -130,6 +130,37 @@ def test_a_stalled_body_is_a_408_and_not_stored(
     assert _inbox(sessions) == before
 
 
+@pytest.mark.parametrize("api", [(30.0, 60.0)], indirect=True)  # neither limit can end it
+def test_an_answer_before_the_body_closes_the_connection(
+    api: tuple[str, Keys], sessions: sessionmaker[Session]
+) -> None:
+    """A bad key is answered 401 before the body is read; the connection closes after it, so
+    a client trickling the rest holds nothing. (uvicorn reads an unread body on for as long as
+    bytes keep coming: each one re-arms its keep-alive timer.)"""
+    url, keys = api
+    before = _inbox(sessions)
+    answer, closed = b"", False
+    with _connect(url) as sock:
+        sock.sendall(_head("/api/v1/documents", "Bearer nope", "application/json", 999) + b"{")
+        started = time.monotonic()
+        while not closed and time.monotonic() - started < GIVE_UP_S:
+            if select.select([sock], [], [], 0.2)[0]:
+                chunk = sock.recv(65536)
+                answer, closed = answer + chunk, not chunk
+                continue
+            try:
+                sock.sendall(b" ")  # one more byte of the body every 0.2 s
+            except OSError:  # reset: closed while we wrote
+                closed = True
+    assert closed, "the server kept reading a trickled body after answering it"
+    head = answer.partition(b"\r\n\r\n")[0].decode("latin-1").lower()
+    assert head.startswith("http/1.1 401") and "\r\nconnection: close" in head, head
+    assert _inbox(sessions) == before
+    with httpx.Client(base_url=url, headers=keys["sup1"], timeout=GIVE_UP_S) as client:
+        kept = client.get("/api/v1/purchase-orders")  # no body: the connection stays open
+    assert kept.is_success and "close" not in kept.headers.get("connection", "")
+
+
 # An idle timeout far above the gaps: a busy machine pausing the client cannot trip it first.
 @pytest.mark.parametrize("api", [(10.0, TOTAL_S)], indirect=True)
 def test_a_steady_trickle_past_the_deadline_is_a_408_and_not_stored(
