@@ -10,7 +10,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Date, ForeignKey, Integer, String
+from sqlalchemy import Date, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from gateway.store.tables import Amount, Base, BigId, Id, UTCDateTime, utcnow
@@ -62,12 +62,16 @@ class PurchaseOrderRow(DocumentHeader, Base):
 
 class PurchaseOrderLineRow(DocumentLine, Base):
     __tablename__ = "purchase_order_lines"
+    # by item, then due date: segment health reads an item's lines due in its window
+    __table_args__ = (
+        Index("ix_purchase_order_lines_item_requested", "buyer_item", "requested_date"),
+    )
     document_id: Mapped[int] = _parent("purchase_orders")
     line_number: Mapped[str] = mapped_column(Id)
     quantity: Mapped[Decimal] = mapped_column(Amount)
     uom: Mapped[str] = mapped_column(String(8))
     unit_price: Mapped[Decimal | None] = mapped_column(Amount)
-    buyer_item: Mapped[str | None] = mapped_column(Id, index=True)
+    buyer_item: Mapped[str | None] = mapped_column(Id)
     vendor_item: Mapped[str | None] = mapped_column(Id)
     upc: Mapped[str | None] = mapped_column(String(20))
     description: Mapped[str | None] = mapped_column(String(500))
