@@ -17,12 +17,6 @@ from sqlalchemy.orm import Session
 from gateway.store.document_tables import (
     ForecastCommitLineRow,
     ForecastCommitRow,
-    PurchaseOrderLineRow,
-    PurchaseOrderRow,
-    ReceiptLineRow,
-    ReceiptRow,
-    ShipNoticeLineRow,
-    ShipNoticeRow,
 )
 from gateway.store.tables import DemandRow, ItemRow, ItemSourceRow, SegmentRow
 
@@ -31,7 +25,6 @@ __all__ = [
     "item_master",
     "load_commits",
     "load_demand_panel",
-    "scorecard_frames",
     "segment_policies",
 ]
 
@@ -160,49 +153,3 @@ def load_commits(session: Session) -> pd.DataFrame:
     frame = frame.sort_values(["issued_date", "doc"])
     keys = ["supplier_id", "item_id", "period_start"]
     return frame.drop_duplicates(keys, keep="last")[[*keys, "committed_quantity"]]
-
-
-def scorecard_frames(session: Session) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """(PO lines, ASN lines, receipts) in the columns ``planning_core.build_scorecards`` reads."""
-    po = _frame(
-        session,
-        select(
-            PurchaseOrderRow.po_number,
-            PurchaseOrderLineRow.line_number,
-            PurchaseOrderRow.supplier_id,
-            ItemRow.segment_id,
-            PurchaseOrderLineRow.buyer_item.label("item_id"),
-            cast(PurchaseOrderLineRow.quantity, Float).label("quantity"),
-            PurchaseOrderLineRow.requested_date,
-            PurchaseOrderRow.order_date,
-        )
-        .join(PurchaseOrderRow, PurchaseOrderRow.id == PurchaseOrderLineRow.document_id)
-        .join(ItemRow, ItemRow.id == PurchaseOrderLineRow.buyer_item)
-        .where(PurchaseOrderLineRow.requested_date.is_not(None))
-        .order_by(PurchaseOrderRow.id, PurchaseOrderLineRow.position),
-    )
-    po = po.drop_duplicates(["po_number", "line_number"], keep="last")  # changes replace lines
-    asn = _frame(
-        session,
-        select(
-            ShipNoticeRow.shipment_id,
-            ShipNoticeLineRow.po_number,
-            ShipNoticeLineRow.buyer_item.label("item_id"),
-            cast(ShipNoticeLineRow.quantity, Float).label("quantity"),
-            ShipNoticeRow.ship_date,
-            ShipNoticeRow.expected_delivery,
-        ).join(ShipNoticeRow, ShipNoticeRow.id == ShipNoticeLineRow.document_id),
-    )
-    receipts = _frame(
-        session,
-        select(
-            ReceiptRow.receipt_id,
-            ReceiptRow.shipment_id,
-            ReceiptLineRow.po_number,
-            ReceiptLineRow.buyer_item.label("item_id"),
-            cast(ReceiptLineRow.quantity_received, Float).label("quantity_received"),
-            cast(ReceiptLineRow.quantity_rejected, Float).label("quantity_rejected"),
-            ReceiptRow.received_date,
-        ).join(ReceiptRow, ReceiptRow.id == ReceiptLineRow.document_id),
-    )
-    return po, asn, receipts

@@ -20,6 +20,7 @@ import pandas as pd
 from sqlalchemy import Float, cast, select
 from sqlalchemy.orm import Session
 
+from access import Scope
 from gateway.planning.buffering import compute_buffers
 from gateway.planning.errors import NoDemandError
 from gateway.planning.forecasting import (
@@ -32,7 +33,6 @@ from gateway.planning.inputs import (
     item_master,
     load_commits,
     load_demand_panel,
-    scorecard_frames,
     segment_policies,
 )
 from gateway.store.audit import record
@@ -45,6 +45,7 @@ from gateway.store.planning_tables import (
     OverrideRow,
     ScorecardRow,
 )
+from gateway.store.scorecard_inputs import scorecard_inputs
 from planning_core import PlanningError, ScorecardConfig, build_scorecards, lead_time_stats
 
 __all__ = ["STEPS", "RecomputeResult", "recompute"]
@@ -110,7 +111,8 @@ def recompute(
         raise NoDemandError("no demand history to forecast")
     master, policies = item_master(session), segment_policies(session)
     commits, overrides = load_commits(session), _overrides(session)
-    po, asn, receipts = scorecard_frames(session)
+    lines = scorecard_inputs(session, Scope(segments=None))  # every line, as REST reads them
+    po, asn, receipts = lines.po_lines, lines.asn_lines, lines.receipts
     series = master.reindex(panel.item_ids).reset_index()
     segments = series["segment_id"].fillna("").to_numpy(dtype=object)
     clock.done("loading", "forecasting")

@@ -1,7 +1,13 @@
 """The scorecard's input frames read from the store, scoped: PO lines, ASN lines, receipts.
 
-Column names are those ``planning_core.scorecard`` expects. Only the latest version of each
-purchase order counts; ship notice and receipt lines are those naming a PO in the scope.
+One reader for both uses: REST computes a supplier's or a planner's scorecard with it (scoped,
+a date window), and a forecast run reads every line with it (``Scope(segments=None)``), so
+both count the same lines. Column names are those ``planning_core.scorecard`` expects. Only
+the latest version of each purchase order counts (a line a change removed is not ordered any
+more); ship notice and receipt lines are those naming one of the orders read. Rows are read
+as raw DB-API tuples with the quantities cast to floats in SQL: on 100,000 rows that is ~3x
+faster than SQLAlchemy's per-value processing, and ``planning_core`` reads the dates as they
+come (SQLite gives ISO strings).
 """
 
 from __future__ import annotations
@@ -11,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Executable, Select, func, select
+from sqlalchemy import Executable, Float, Select, cast, func, select
 from sqlalchemy.orm import Session
 
 from access import Scope
@@ -51,8 +57,8 @@ def scorecard_inputs(
     po, line = t.PurchaseOrderRow, t.PurchaseOrderLineRow
     lines = (
         select(po.po_number, line.line_number, po.supplier_id, ItemRow.segment_id,
-               line.buyer_item.label("item_id"), line.quantity, line.requested_date,
-               po.order_date)
+               line.buyer_item.label("item_id"), cast(line.quantity, Float).label("quantity"),
+               line.requested_date, po.order_date)
         .join(po, po.id == line.document_id)
         .join(ItemRow, ItemRow.id == line.buyer_item)
         .where(po.id.in_(_latest_orders(scope, supplier_id)), line.requested_date.is_not(None))
@@ -63,28 +69,34 @@ def scorecard_inputs(
         lines = lines.where(line.requested_date >= date_from)
     if date_to is not None:
         lines = lines.where(line.requested_date <= date_to)
-    po_frame = _frame(session, lines, ["quantity"])
-    numbers = sorted(set(po_frame["po_number"]))
-    return ScorecardInputs(po_frame, _asn_lines(session, numbers), _receipts(session, numbers))
+    numbers = lines.with_only_columns(po.po_number).distinct()
+    return ScorecardInputs(
+        _frame(session, lines.order_by(po.po_number, line.position), ["quantity"]),
+        _asn_lines(session, numbers),
+        _receipts(session, numbers),
+    )
 
 
-def _asn_lines(session: Session, po_numbers: list[str]) -> pd.DataFrame:
+def _asn_lines(session: Session, po_numbers: Select[Any]) -> pd.DataFrame:
     head, line = t.ShipNoticeRow, t.ShipNoticeLineRow
     query = (
         select(head.shipment_id, line.po_number, line.buyer_item.label("item_id"),
-               line.quantity, head.ship_date, head.expected_delivery)
+               cast(line.quantity, Float).label("quantity"), head.ship_date,
+               head.expected_delivery)
         .join(head, head.id == line.document_id)
         .where(line.po_number.in_(po_numbers))
     )  # fmt: skip
     return _frame(session, query, ["quantity"])
 
 
-def _receipts(session: Session, po_numbers: list[str]) -> pd.DataFrame:
+def _receipts(session: Session, po_numbers: Select[Any]) -> pd.DataFrame:
     head, line = t.ReceiptRow, t.ReceiptLineRow
     query = (
         select(head.receipt_id, head.shipment_id, line.po_number,
-               line.buyer_item.label("item_id"), line.quantity_received,
-               line.quantity_rejected, head.received_date)
+               line.buyer_item.label("item_id"),
+               cast(line.quantity_received, Float).label("quantity_received"),
+               cast(line.quantity_rejected, Float).label("quantity_rejected"),
+               head.received_date)
         .join(head, head.id == line.document_id)
         .where(line.po_number.in_(po_numbers))
     )  # fmt: skip
@@ -92,8 +104,11 @@ def _receipts(session: Session, po_numbers: list[str]) -> pd.DataFrame:
 
 
 def _frame(session: Session, query: Executable, numbers: list[str]) -> pd.DataFrame:
-    result = session.execute(query)
-    frame = pd.DataFrame(result.all(), columns=list(result.keys()))
-    for column in numbers:
-        frame[column] = frame[column].astype("float64")
-    return frame
+    """The query's rows as a frame, read as raw DB-API tuples; ``numbers`` as float64 (also
+    when there are no rows, where pandas would leave them untyped)."""
+    result = session.connection().execute(query)
+    names = list(result.keys())
+    rows = result.cursor.fetchall() if result.cursor is not None else []
+    result.close()
+    frame = pd.DataFrame.from_records(rows, columns=names)
+    return frame.astype(dict.fromkeys(numbers, "float64"))

@@ -188,6 +188,49 @@ def test_hysteresis_keeps_an_item_near_a_moved_cut_off(demo: sessionmaker[Sessio
 
 
 # --- recompute ----------------------------------------------------------------------------------
+def test_a_run_scores_the_lines_rest_scores(demo: sessionmaker[Session]) -> None:
+    """A forecast run reads its scorecard lines with REST's reader: after a change to an order
+    that drops a line, the dropped line counts in neither (it is not ordered any more, so it
+    cannot be late), and every stored month agrees with the computed one on lines and OTIF."""
+    from access import Scope
+    from gateway.scorecards import compute_scorecard
+    from gateway.store.document_tables import PurchaseOrderLineRow, PurchaseOrderRow
+    from gateway.store.documents import load_document, save_document
+    from gateway.store.planning_tables import ScorecardRow
+
+    with demo.begin() as session:
+        order_id = session.scalar(
+            select(PurchaseOrderLineRow.document_id)
+            .group_by(PurchaseOrderLineRow.document_id)
+            .having(func.count() >= 2)
+            .order_by(PurchaseOrderLineRow.document_id)
+        )
+        assert order_id is not None, "the demo has orders of several lines"
+        order = load_document(session, "purchase_order", order_id)
+        changed = order.model_copy(update={"lines": order.lines[:1]})
+        save_document(session, changed)
+        versions = session.scalar(
+            select(func.count()).where(PurchaseOrderRow.po_number == order.po_number)
+        )
+    assert versions == 2
+    run_id = _run(demo)
+    with demo() as session:
+        stored = {
+            (r.supplier_id, r.segment_id, r.period.isoformat()[:7]): r
+            for r in session.scalars(select(ScorecardRow).where(ScorecardRow.run_id == run_id))
+        }
+        computed = {
+            (p.supplier_id, p.segment_id, p.period.isoformat()[:7]): p
+            for p in compute_scorecard(session, Scope(segments=None), freq="M").periods
+        }
+    dropped = order.lines[1]
+    assert dropped.requested_date is not None
+    month = (order.supplier_id, None, dropped.requested_date.isoformat()[:7])
+    assert any(k[0] == month[0] and k[2] == month[2] for k in stored), "the month is scored"
+    assert stored.keys() <= computed.keys()
+    for key, row in stored.items():
+        assert row.lines == computed[key].lines, key
+        assert row.otif == pytest.approx(computed[key].otif, abs=1e-6), key  # REST rounds to 6
 
 
 def test_recompute_stores_consistent_figures(demo: sessionmaker[Session]) -> None:
