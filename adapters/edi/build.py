@@ -25,12 +25,24 @@ from pydantic import BaseModel
 from adapters.edi.amounts import AMOUNTS, QUANTITIES
 from adapters.edi.field_kinds import AFTER, FIELD_KINDS, INLINE, amount
 
-__all__ = ["FIELD_KINDS", "build", "fast_model", "fast_values"]
+__all__ = ["FIELD_KINDS", "UNSET", "build", "fast_model", "fast_values"]
 
 M = TypeVar("M", bound=BaseModel)
 _date = dt.date
 
 _MISSING = object()
+
+
+class _Unset:
+    """The type of ``UNSET``: a field left out of the values given to ``fast_values``."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "UNSET"
+
+
+UNSET: Any = _Unset()
 # BaseModel's four slots, set through their descriptors as ``model_construct`` sets them
 # with object.__setattr__ (the descriptor's own setter skips the lookup by name)
 _SLOT_SETTERS = {
@@ -138,11 +150,14 @@ _POSITIONAL: dict[type[BaseModel], Callable[..., Any]] = {}
 
 
 def _compile_positional(cls: type[BaseModel]) -> Callable[..., Any]:
-    """``fast_values`` for one class: the checks of ``_compile`` on positional values."""
+    """``fast_values`` for one class: the checks of ``_compile`` on positional values. A
+    field with a default may be given as ``UNSET``: no check passes it (each tests the type
+    or the identity of the value), so it is looked at only where the check failed."""
     kinds = FIELD_KINDS[cls]
     names = tuple(cls.model_fields)
     env: dict[str, Any] = {
         "MISSING": _MISSING,
+        "UNSET": UNSET,
         "date": _date,
         "new": cls.__new__,
         "cls": cls,
@@ -154,8 +169,8 @@ def _compile_positional(cls: type[BaseModel]) -> Callable[..., Any]:
         "quantities": QUANTITIES.get,
     }
     args = [f"v{k}" for k in range(len(names))]
-    out = [f"def make({', '.join(args)}):"]
-    for k, name in enumerate(names):
+    out = [f"def make({', '.join(args)}):", "    unset = ()"]
+    for k, (name, info) in enumerate(cls.model_fields.items()):
         kind = kinds[name]
         if isinstance(kind, tuple):
             raise ValueError(f"{cls.__name__}.{name}: list fields need fast_model")
@@ -163,14 +178,25 @@ def _compile_positional(cls: type[BaseModel]) -> Callable[..., Any]:
         if test is None:
             env[f"k{k}"] = kind
             test = f"k{k}(v)"
-        out += [f"    v = v{k}", f"    if not {test}:", "        return None"]
+        out += [f"    v = v{k}", f"    if not {test}:"]
+        if info.is_required():
+            out.append("        return None")
+            continue
+        out += ["        if v is not UNSET:", "            return None"]
+        if info.default_factory is not None:
+            env[f"f{k}"] = info.default_factory
+            out.append(f"        v{k} = f{k}()")
+        else:
+            env[f"d{k}"] = info.default
+            out.append(f"        v{k} = d{k}")
+        out.append(f"        unset += ({name!r},)")
     out.append(f"    values = {{{', '.join(f'{n!r}: v{k}' for k, n in enumerate(names))}}}")
     if env["after"] is not None:
         out += ["    if not after(values):", "        return None"]
     out += [
         "    model = new(cls)",
         "    set_dict(model, values)",
-        "    set_fields_set(model, set(names))",
+        "    set_fields_set(model, set(names).difference(unset) if unset else set(names))",
         "    set_extra(model, None)",
         "    set_private(model, None)",
         "    return model",
@@ -182,8 +208,9 @@ def _compile_positional(cls: type[BaseModel]) -> Callable[..., Any]:
 
 
 def fast_values(cls: type[M], *values: object) -> M | None:
-    """``fast_model`` of a dict holding every field of ``cls``, given as its values in the
-    model's field order: the same checks and result, without making and reading the dict."""
+    """``fast_model`` of a dict holding the fields of ``cls``, given as its values in the
+    model's field order (``UNSET`` for a key the dict lacks): the same checks and result,
+    without making and reading the dict."""
     make = _POSITIONAL.get(cls) or _compile_positional(cls)
     model: M | None = make(*values)
     return model
