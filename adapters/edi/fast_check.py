@@ -129,7 +129,7 @@ def _value_test(es: ElementSpec, i: str, env: dict[str, object]) -> str:
         env[f"e{i}_1"] = first
         return f"comp not in v and ({_value_test(first, i + '_1', env)})"
     low, high = es.min_len, es.max_len
-    size = f"{low} <= len(v) <= {high}"
+    size = _size_test("len(v)", low, high)
     printable = "(v.isprintable() or not control(v))"  # isprintable: no C0, DEL or C1
     dtype = es.dtype
     if dtype == "AN":
@@ -143,10 +143,10 @@ def _value_test(es: ElementSpec, i: str, env: dict[str, object]) -> str:
             test = f"v in c{i}"
             if not all(low <= len(c) <= high and not CONTROL.search(c) for c in codes):
                 test += f" and {size} and {printable}"
-    elif dtype == "DT":
-        test = f"v.isdigit() and v.isascii() and {size} and date_ok(v)"
+    elif dtype == "DT":  # date_ok and time_ok are true only for ASCII digits
+        test = f"{size} and date_ok(v)"
     elif dtype == "TM":
-        test = f"v.isdigit() and v.isascii() and {size} and time_ok(v)"
+        test = f"{size} and time_ok(v)"
     elif dtype.startswith("N"):
         test = f"(v.isdigit() and v.isascii() and {size}) or check(e{i}, v) is None"
     elif dtype == "R":
@@ -154,7 +154,7 @@ def _value_test(es: ElementSpec, i: str, env: dict[str, object]) -> str:
         # length. Signs and exponents go to check_element.
         digits = "(d := v.replace('.', '', 1))"
         test = (
-            f"(v.isascii() and {digits}.isdigit() and {low} <= len(d) <= {high})"
+            f"(v.isascii() and {digits}.isdigit() and {_size_test('len(d)', low, high)})"
             f" or check(e{i}, v) is None"
         )
     else:
@@ -162,3 +162,10 @@ def _value_test(es: ElementSpec, i: str, env: dict[str, object]) -> str:
     if es.repeat > 1:
         test = f"(rep is None or rep not in v) and ({test})"
     return test
+
+
+def _size_test(size: str, low: int, high: int) -> str:
+    """A test that ``low <= size <= high`` for a value known not to be empty (size >= 1)."""
+    if low == high:
+        return f"{size} == {low}"
+    return f"{size} <= {high}" if low <= 1 else f"{low} <= {size} <= {high}"
