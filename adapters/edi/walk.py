@@ -55,6 +55,12 @@ class Step:
     limit: int  # that child's max use (segment) or repeat (loop)
     over_code: str  # 5 segment exceeds maximum use, 4 loop occurs over maximum times
     over_loop: str | None
+    # an AK3 error whatever the segment holds (no place, or required children skipped):
+    # one test for the validator's common case, where neither holds
+    odd: bool = False
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "odd", self.check is None or bool(self.missing))
 
 
 class Machine:
