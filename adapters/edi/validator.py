@@ -73,11 +73,11 @@ def validate_set(
         fields = seg.fields
         sid = fields[0]
         step = state.steps.get(sid) or machine.step(state, sid)
-        check = step.check
+        checks = step.checks
         if step.odd:
             for missing_id, loop in step.missing:
                 seg_error("3", missing_id, position, loop)
-            if check is None:
+            if checks is None:
                 seg_error(step.code, sid, position, step.loop)
                 continue
         if step.repeat:
@@ -89,8 +89,11 @@ def validate_set(
         else:
             counts[step.depth] = 1
         state = step.target
-        if check(fields, repetition, component):  # type: ignore[misc]  # None is odd
-            continue  # the common case: a clean segment
+        try:
+            if checks[len(fields)](fields, repetition, component):  # type: ignore[index]
+                continue  # the common case: a clean segment (checks is None only when odd)
+        except IndexError:
+            pass  # more elements than the spec has: the full check says which
         assert step.spec is not None
         found = element_errors(step.spec, seg, position, component, repetition, base)
         if found:
