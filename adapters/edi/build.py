@@ -17,13 +17,14 @@ equal validated ones.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar, cast
 
 from pydantic import BaseModel
 
 from adapters.edi.amounts import AMOUNTS, QUANTITIES
-from adapters.edi.field_kinds import AFTER, FIELD_KINDS, INLINE, amount
+from adapters.edi.field_kinds import AFTER, FIELD_KINDS, INLINE, INSTANCE_CHECKS, Check, amount
 
 __all__ = ["FIELD_KINDS", "UNSET", "build", "fast_model", "fast_values"]
 
@@ -52,6 +53,7 @@ _SLOT_SETTERS = {
     "set_private": BaseModel.__dict__["__pydantic_private__"].__set__,
 }
 _Builder = Callable[[Mapping[str, Any]], Any]
+_VALUE = re.compile(r"\bv\b")  # the value in a check of ``INLINE``
 _BUILDERS: dict[type[BaseModel], _Builder] = {}
 
 
@@ -93,11 +95,7 @@ def _compile(cls: type[BaseModel]) -> _Builder:
             out.append(f"        v = nested_list(v, n{k})")
             out.append("        if v is None:")
         else:
-            test = INLINE.get(kind)
-            if test is None:
-                env[f"k{k}"] = kind
-                test = f"k{k}(v)"
-            out.append(f"        if not {test}:")
+            out.append(f"        if not {_inline(kind, k, env)}:")
         out.append("            return None")
         out.append(f"        v{k} = v")
     out.append(f"    if {len(cls.model_fields)} - missing != len(data):")
@@ -116,6 +114,19 @@ def _compile(cls: type[BaseModel]) -> _Builder:
     make = cast("_Builder", env["make"])
     _BUILDERS[cls] = make
     return make
+
+
+def _inline(kind: Check, k: int, env: dict[str, Any]) -> str:
+    """The check of field ``k`` as an expression over ``v``: inlined when it is one of
+    ``INLINE`` or a class test, else a call (the names it needs go into ``env``)."""
+    test = INLINE.get(kind)
+    if test is not None:
+        return test
+    if kind in INSTANCE_CHECKS:
+        env[f"t{k}"], optional = INSTANCE_CHECKS[kind]
+        return f"(v is None or type(v) is t{k})" if optional else f"type(v) is t{k}"
+    env[f"k{k}"] = kind
+    return f"k{k}(v)"
 
 
 def _nested_list(value: object, nested: type[BaseModel]) -> list[Any] | None:
@@ -174,15 +185,11 @@ def _compile_positional(cls: type[BaseModel]) -> Callable[..., Any]:
         kind = kinds[name]
         if isinstance(kind, tuple):
             raise ValueError(f"{cls.__name__}.{name}: list fields need fast_model")
-        test = INLINE.get(kind)
-        if test is None:
-            env[f"k{k}"] = kind
-            test = f"k{k}(v)"
-        out += [f"    v = v{k}", f"    if not {test}:"]
+        out.append(f"    if not {_VALUE.sub(f'v{k}', _inline(kind, k, env))}:")
         if info.is_required():
             out.append("        return None")
             continue
-        out += ["        if v is not UNSET:", "            return None"]
+        out += [f"        if v{k} is not UNSET:", "            return None"]
         if info.default_factory is not None:
             env[f"f{k}"] = info.default_factory
             out.append(f"        v{k} = f{k}()")

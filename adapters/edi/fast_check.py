@@ -2,8 +2,9 @@
 
 Most segments are valid, so each is first checked with the cheapest tests, unrolled per
 element into straight-line Python with the spec's numbers as constants and made once per
-spec. Anything doubtful (a composite, a repeat, a syntax note that applies) returns False
-and goes to ``element_errors``, which then finds and locates the errors.
+spec and segment length (the number of elements then needs no test). Anything doubtful (a
+composite, a repeat, a syntax note that applies) returns False and goes to
+``element_errors``, which then finds and locates the errors.
 """
 
 from __future__ import annotations
