@@ -66,6 +66,7 @@ def _compile(cls: type[BaseModel]) -> _Builder:
         "date": _date,
         "new": cls.__new__,
         "cls": cls,
+        "all_set": set(cls.model_fields),  # copied: each model owns its fields set
         **_SLOT_SETTERS,
         "after": AFTER.get(cls),
         "nested_list": _nested_list,
@@ -106,7 +107,7 @@ def _compile(cls: type[BaseModel]) -> _Builder:
         out.append("        return None")
     out.append("    model = new(cls)")
     out.append("    set_dict(model, values)")
-    out.append("    set_fields_set(model, set(data))")
+    out.append("    set_fields_set(model, set(data) if missing else all_set.copy())")
     out.append("    set_extra(model, None)")
     out.append("    set_private(model, None)")
     out.append("    return model")
@@ -172,7 +173,7 @@ def _compile_positional(cls: type[BaseModel]) -> Callable[..., Any]:
         "date": _date,
         "new": cls.__new__,
         "cls": cls,
-        "names": names,
+        "all_set": set(names),  # copied: each model owns its fields set
         **_SLOT_SETTERS,
         "after": AFTER.get(cls),
         "amount": amount,
@@ -203,7 +204,7 @@ def _compile_positional(cls: type[BaseModel]) -> Callable[..., Any]:
     out += [
         "    model = new(cls)",
         "    set_dict(model, values)",
-        "    set_fields_set(model, set(names).difference(unset) if unset else set(names))",
+        "    set_fields_set(model, all_set.difference(unset) if unset else all_set.copy())",
         "    set_extra(model, None)",
         "    set_private(model, None)",
         "    return model",

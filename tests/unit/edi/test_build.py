@@ -285,6 +285,10 @@ def test_positional_values_with_unset_equal_validated_dicts() -> None:
         assert fast is not None
         assert fast.model_fields_set == set(values)
         assert_same(fast, PurchaseOrderLine.model_validate(values))
+    # each model owns its fields set (pydantic adds to it on assignment)
+    one, two = (build_module.fast_values(PurchaseOrderLine, *positional(_LINE)) for _ in "12")
+    assert one is not None and two is not None
+    assert one.model_fields_set is not two.model_fields_set
     # a required field cannot be left out: the fast path declines, pydantic reports it
     missing = positional({k: v for k, v in _LINE.items() if k != "quantity"})
     assert build_module.fast_values(PurchaseOrderLine, *missing) is None
