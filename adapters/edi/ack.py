@@ -213,7 +213,7 @@ def clean(value: str, delimiters: Delimiters, *, component: bool = True) -> str:
     reserved = delimiters.element + delimiters.segment + (delimiters.repetition or "")
     if component:
         reserved += delimiters.component
-    if not any(c in value for c in reserved):  # a few delimiters: search for each
+    if frozenset(reserved).isdisjoint(value):
         return value
     return "".join("?" if c in reserved else c for c in value)
 

@@ -17,20 +17,33 @@ equal validated ones.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar, cast
 
 from pydantic import BaseModel
 
 from adapters.edi.amounts import AMOUNTS, QUANTITIES
-from adapters.edi.field_kinds import AFTER, FIELD_KINDS, INLINE, amount
+from adapters.edi.field_kinds import AFTER, FIELD_KINDS, INLINE, INSTANCE_CHECKS, Check, amount
 
-__all__ = ["FIELD_KINDS", "build", "fast_model", "fast_values"]
+__all__ = ["FIELD_KINDS", "UNSET", "build", "fast_model", "fast_values"]
 
 M = TypeVar("M", bound=BaseModel)
 _date = dt.date
 
 _MISSING = object()
+
+
+class _Unset:
+    """The type of ``UNSET``: a field left out of the values given to ``fast_values``."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "UNSET"
+
+
+UNSET: Any = _Unset()
 # BaseModel's four slots, set through their descriptors as ``model_construct`` sets them
 # with object.__setattr__ (the descriptor's own setter skips the lookup by name)
 _SLOT_SETTERS = {
@@ -40,6 +53,7 @@ _SLOT_SETTERS = {
     "set_private": BaseModel.__dict__["__pydantic_private__"].__set__,
 }
 _Builder = Callable[[Mapping[str, Any]], Any]
+_VALUE = re.compile(r"\bv\b")  # the value in a check of ``INLINE``
 _BUILDERS: dict[type[BaseModel], _Builder] = {}
 
 
@@ -52,6 +66,7 @@ def _compile(cls: type[BaseModel]) -> _Builder:
         "date": _date,
         "new": cls.__new__,
         "cls": cls,
+        "all_set": set(cls.model_fields),  # copied: each model owns its fields set
         **_SLOT_SETTERS,
         "after": AFTER.get(cls),
         "nested_list": _nested_list,
@@ -81,11 +96,7 @@ def _compile(cls: type[BaseModel]) -> _Builder:
             out.append(f"        v = nested_list(v, n{k})")
             out.append("        if v is None:")
         else:
-            test = INLINE.get(kind)
-            if test is None:
-                env[f"k{k}"] = kind
-                test = f"k{k}(v)"
-            out.append(f"        if not {test}:")
+            out.append(f"        if not {_inline(kind, k, env)}:")
         out.append("            return None")
         out.append(f"        v{k} = v")
     out.append(f"    if {len(cls.model_fields)} - missing != len(data):")
@@ -96,7 +107,7 @@ def _compile(cls: type[BaseModel]) -> _Builder:
         out.append("        return None")
     out.append("    model = new(cls)")
     out.append("    set_dict(model, values)")
-    out.append("    set_fields_set(model, set(data))")
+    out.append("    set_fields_set(model, set(data) if missing else all_set.copy())")
     out.append("    set_extra(model, None)")
     out.append("    set_private(model, None)")
     out.append("    return model")
@@ -104,6 +115,19 @@ def _compile(cls: type[BaseModel]) -> _Builder:
     make = cast("_Builder", env["make"])
     _BUILDERS[cls] = make
     return make
+
+
+def _inline(kind: Check, k: int, env: dict[str, Any]) -> str:
+    """The check of field ``k`` as an expression over ``v``: inlined when it is one of
+    ``INLINE`` or a class test, else a call (the names it needs go into ``env``)."""
+    test = INLINE.get(kind)
+    if test is not None:
+        return test
+    if kind in INSTANCE_CHECKS:
+        env[f"t{k}"], optional = INSTANCE_CHECKS[kind]
+        return f"(v is None or type(v) is t{k})" if optional else f"type(v) is t{k}"
+    env[f"k{k}"] = kind
+    return f"k{k}(v)"
 
 
 def _nested_list(value: object, nested: type[BaseModel]) -> list[Any] | None:
@@ -138,15 +162,18 @@ _POSITIONAL: dict[type[BaseModel], Callable[..., Any]] = {}
 
 
 def _compile_positional(cls: type[BaseModel]) -> Callable[..., Any]:
-    """``fast_values`` for one class: the checks of ``_compile`` on positional values."""
+    """``fast_values`` for one class: the checks of ``_compile`` on positional values. A
+    field with a default may be given as ``UNSET``: no check passes it (each tests the type
+    or the identity of the value), so it is looked at only where the check failed."""
     kinds = FIELD_KINDS[cls]
     names = tuple(cls.model_fields)
     env: dict[str, Any] = {
         "MISSING": _MISSING,
+        "UNSET": UNSET,
         "date": _date,
         "new": cls.__new__,
         "cls": cls,
-        "names": names,
+        "all_set": set(names),  # copied: each model owns its fields set
         **_SLOT_SETTERS,
         "after": AFTER.get(cls),
         "amount": amount,
@@ -154,23 +181,30 @@ def _compile_positional(cls: type[BaseModel]) -> Callable[..., Any]:
         "quantities": QUANTITIES.get,
     }
     args = [f"v{k}" for k in range(len(names))]
-    out = [f"def make({', '.join(args)}):"]
-    for k, name in enumerate(names):
+    out = [f"def make({', '.join(args)}):", "    unset = ()"]
+    for k, (name, info) in enumerate(cls.model_fields.items()):
         kind = kinds[name]
         if isinstance(kind, tuple):
             raise ValueError(f"{cls.__name__}.{name}: list fields need fast_model")
-        test = INLINE.get(kind)
-        if test is None:
-            env[f"k{k}"] = kind
-            test = f"k{k}(v)"
-        out += [f"    v = v{k}", f"    if not {test}:", "        return None"]
+        out.append(f"    if not {_VALUE.sub(f'v{k}', _inline(kind, k, env))}:")
+        if info.is_required():
+            out.append("        return None")
+            continue
+        out += [f"        if v{k} is not UNSET:", "            return None"]
+        if info.default_factory is not None:
+            env[f"f{k}"] = info.default_factory
+            out.append(f"        v{k} = f{k}()")
+        else:
+            env[f"d{k}"] = info.default
+            out.append(f"        v{k} = d{k}")
+        out.append(f"        unset += ({name!r},)")
     out.append(f"    values = {{{', '.join(f'{n!r}: v{k}' for k, n in enumerate(names))}}}")
     if env["after"] is not None:
         out += ["    if not after(values):", "        return None"]
     out += [
         "    model = new(cls)",
         "    set_dict(model, values)",
-        "    set_fields_set(model, set(names))",
+        "    set_fields_set(model, all_set.difference(unset) if unset else all_set.copy())",
         "    set_extra(model, None)",
         "    set_private(model, None)",
         "    return model",
@@ -182,8 +216,9 @@ def _compile_positional(cls: type[BaseModel]) -> Callable[..., Any]:
 
 
 def fast_values(cls: type[M], *values: object) -> M | None:
-    """``fast_model`` of a dict holding every field of ``cls``, given as its values in the
-    model's field order: the same checks and result, without making and reading the dict."""
+    """``fast_model`` of a dict holding the fields of ``cls``, given as its values in the
+    model's field order (``UNSET`` for a key the dict lacks): the same checks and result,
+    without making and reading the dict."""
     make = _POSITIONAL.get(cls) or _compile_positional(cls)
     model: M | None = make(*values)
     return model

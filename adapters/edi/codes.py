@@ -103,9 +103,55 @@ class ProductIds:
 
 
 def product_ids(seg: Segment, first: int) -> ProductIds:
-    """Read qualifier/value pairs from element ``first`` on (PO106.., LIN02..)."""
-    found: dict[str, str] = {}
+    """Read qualifier/value pairs from element ``first`` on (PO106.., LIN02..): the first
+    value of each qualifier counts, pairs with an empty qualifier or value do not."""
     fields = seg.fields
+    values: list[str | None] = fields[first + 1 :: 2]  # type: ignore[assignment]
+    if "" in values:
+        return _product_ids(fields, first)
+    qualifiers = tuple(fields[first:-1:2])
+    plan = _PLANS.get(qualifiers) or _plan(qualifiers)
+    buyer, vendor, upc, lot, others = plan
+    values.append(None)  # index -1: the canonical field has no qualifier here
+    if not others:
+        return ProductIds(values[buyer], values[vendor], values[upc], values[lot], {})
+    return ProductIds(
+        values[buyer],
+        values[vendor],
+        values[upc],
+        values[lot],
+        {qualifier: values[i] for qualifier, i in others},  # type: ignore[misc]
+    )
+
+
+# What a sequence of qualifiers (all values present) picks: the index of the value of each
+# canonical field (-1: none) and the (qualifier, index) pairs left over. Items of a file use
+# the same few sequences; the table is emptied when full, so odd input cannot grow it.
+_Plan = tuple[int, int, int, int, tuple[tuple[str, int], ...]]
+_PLANS: dict[tuple[str, ...], _Plan] = {}
+_PLANS_LIMIT = 1024
+
+
+def _plan(qualifiers: tuple[str, ...]) -> _Plan:
+    found: dict[str, int] = {}
+    for i, qualifier in enumerate(qualifiers):
+        if qualifier and qualifier not in found:
+            found[qualifier] = i
+    picks = []
+    for preference in _PICK_ORDER:
+        picked = next((q for q in preference if q in found), None)
+        picks.append(-1 if picked is None else found.pop(picked))
+    buyer, vendor, upc, lot = picks
+    plan = (buyer, vendor, upc, lot, tuple(found.items()))
+    if len(_PLANS) >= _PLANS_LIMIT:
+        _PLANS.clear()
+    _PLANS[qualifiers] = plan
+    return plan
+
+
+def _product_ids(fields: list[str], first: int) -> ProductIds:
+    """``product_ids`` of a segment with empty values, pair by pair."""
+    found: dict[str, str] = {}
     for i in range(first, len(fields) - 1, 2):
         qualifier = fields[i]
         if qualifier and qualifier not in found:

@@ -28,6 +28,7 @@ __all__ = [
 
 # the segments that open or close an envelope level: everything else in a set is its body
 _ENVELOPE_IDS = frozenset({"ISA", "IEA", "GS", "GE", "ST"})
+_SET_ENDS = _ENVELOPE_IDS | {"SE"}  # what ends the run of an open set's body segments
 
 
 @dataclass(slots=True)
@@ -308,18 +309,28 @@ def iter_envelope(segments: Iterable[Segment]) -> Iterator[Event]:
     walker = _Walker()
     out = walker.out
     seg: Segment | None = None
-    for seg in segments:
-        st = walker.st
-        if st is not None:  # _Walker.feed, inlined for the common case: a set's body
-            sid = seg.fields[0]
-            if sid not in _ENVELOPE_IDS:
-                st.segments.append(seg)
-                if sid == "SE":
-                    walker._close_set(seg)
-                    yield from out
-                    out.clear()
-                continue
+    source = iter(segments)
+    for seg in source:
         walker.feed(seg)
+        while walker.st is not None:
+            # a set is open: its body segments go straight to it (_Walker.feed, inlined for
+            # the common case), up to its SE or an envelope segment
+            append = walker.st.segments.append
+            for seg in source:
+                sid = seg.fields[0]
+                if sid in _SET_ENDS:
+                    if sid == "SE":
+                        append(seg)
+                        walker._close_set(seg)
+                    else:
+                        walker.feed(seg)
+                    break
+                append(seg)
+            else:
+                break  # the input ends inside the set
+            if out:
+                yield from out
+                out.clear()
         if out:
             yield from out
             out.clear()

@@ -2,8 +2,9 @@
 
 Most segments are valid, so each is first checked with the cheapest tests, unrolled per
 element into straight-line Python with the spec's numbers as constants and made once per
-spec. Anything doubtful (a composite, a repeat, a syntax note that applies) returns False
-and goes to ``element_errors``, which then finds and locates the errors.
+spec and segment length (the number of elements then needs no test). Anything doubtful (a
+composite, a repeat, a syntax note that applies) returns False and goes to
+``element_errors``, which then finds and locates the errors.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import cast
 from adapters.edi.elements import CONTROL, check_element, date_ok, time_ok
 from adapters.edi.guide import ElementSpec, SegmentSpec, SyntaxRule
 
-__all__ = ["FastCheck", "fast_check", "looks_valid"]
+__all__ = ["FastCheck", "fast_check", "fast_checks", "looks_valid"]
 
 FastCheck = Callable[[list[str], str | None, str], bool]  # fields, repetition, component
 
@@ -27,37 +28,67 @@ def looks_valid(
 
 
 def fast_check(spec: SegmentSpec) -> FastCheck:
-    """The compiled check of ``spec``, made on first use and kept on the spec."""
-    return spec.fast_check or _compile(spec)
+    """The compiled check of ``spec`` for any number of elements, made on first use and
+    kept on the spec: it picks the check for the segment's length from ``fast_checks``."""
+    fast = spec.fast_check
+    if fast is None:
+        checks = fast_checks(spec)
+        size = len(checks)
+
+        def fast(f: list[str], rep: str | None, comp: str) -> bool:
+            return len(f) < size and checks[len(f)](f, rep, comp)
+
+        object.__setattr__(spec, "fast_check", fast)
+    return fast
 
 
-def _compile(spec: SegmentSpec) -> FastCheck:
-    """``looks_valid`` for one segment spec as straight-line Python, made once per spec.
+def fast_checks(spec: SegmentSpec) -> list[FastCheck]:
+    """The compiled checks of ``spec`` by the segment's length (``len(fields)``, id
+    included), each made the first time a segment of that length is checked; a length past
+    the end of the list has too many elements (the validator reads an IndexError so)."""
+    checks = spec.fast_checks
+    if checks is None:
+        checks = [_first_use(spec, size) for size in range(len(spec.elements) + 2)]
+        object.__setattr__(spec, "fast_checks", checks)
+    return checks
+
+
+def _first_use(spec: SegmentSpec, size: int) -> FastCheck:
+    def compile_and_check(f: list[str], rep: str | None, comp: str) -> bool:
+        check = _compile(spec, size - 1)
+        fast_checks(spec)[size] = check
+        return check(f, rep, comp)
+
+    return compile_and_check
+
+
+def _reject(f: list[str], rep: str | None, comp: str) -> bool:
+    return False  # a required element is missing: the full check reports it
+
+
+def _compile(spec: SegmentSpec, n: int) -> FastCheck:
+    """``looks_valid`` for segments of ``spec`` with exactly ``n`` elements, as straight-line
+    Python with the spec's numbers as constants.
 
     Every test is one that ``element_errors`` also makes (same lengths, codes, character
-    and date checks), unrolled per element with the spec's numbers as constants: a True
-    from it means the full check would find nothing. A composite is checked here only when
-    its value is one component (no component separator) and no later component is required;
-    other composites, elements marked not used and values holding a repetition separator go
-    to the full check.
+    and date checks), unrolled per element: a True from it means the full check would find
+    nothing. The number of elements being known, the syntax notes are specialised for it:
+    notes on absent elements drop out or become single tests. A composite is checked here
+    only when its value is one component (no component separator) and no later component is
+    required; other composites, elements marked not used and values holding a repetition
+    separator go to the full check.
     """
+    if n < spec.last_required or n > len(spec.elements):
+        return _reject
     env: dict[str, object] = {
         "control": CONTROL.search,
         "check": check_element,
         "date_ok": date_ok,
         "time_ok": time_ok,
     }
-    out = ["def fast(f, rep, comp):", "    n = len(f) - 1"]
-    out.append(f"    if n > {len(spec.elements)} or n < {spec.last_required}:")
-    out.append("        return False")
-    # Where the checks return early, the number of elements is known exactly (n == i - 1,
-    # and at the end n == len(elements)), so each return point gets the syntax notes
-    # specialised for it: notes on absent elements drop out or become single tests.
-    for i, es in enumerate(spec.elements, 1):
+    out = ["def fast(f, rep, comp):"]
+    for i, es in enumerate(spec.elements[:n], 1):
         env[f"e{i}"] = es
-        if i > spec.last_required:
-            out.append(f"    if n < {i}:")
-            out += _syntax_return(spec.syntax, i - 1, "        ")
         out.append(f"    v = f[{i}]")
         test = _value_test(es, str(i), env)
         if es.usage == "R":
@@ -65,11 +96,9 @@ def _compile(spec: SegmentSpec) -> FastCheck:
         else:
             out.append(f"    if v and not ({test}):")
         out.append("        return False")
-    out += _syntax_return(spec.syntax, len(spec.elements), "    ")
+    out += _syntax_return(spec.syntax, n, "    ")
     exec("\n".join(out), env)  # the source is built above from the spec's numbers
-    fast = cast("FastCheck", env["fast"])
-    object.__setattr__(spec, "fast_check", fast)
-    return fast
+    return cast("FastCheck", env["fast"])
 
 
 def _syntax_return(rules: tuple[SyntaxRule, ...], n: int, indent: str) -> list[str]:
@@ -129,7 +158,7 @@ def _value_test(es: ElementSpec, i: str, env: dict[str, object]) -> str:
         env[f"e{i}_1"] = first
         return f"comp not in v and ({_value_test(first, i + '_1', env)})"
     low, high = es.min_len, es.max_len
-    size = f"{low} <= len(v) <= {high}"
+    size = _size_test("len(v)", low, high)
     printable = "(v.isprintable() or not control(v))"  # isprintable: no C0, DEL or C1
     dtype = es.dtype
     if dtype == "AN":
@@ -143,10 +172,10 @@ def _value_test(es: ElementSpec, i: str, env: dict[str, object]) -> str:
             test = f"v in c{i}"
             if not all(low <= len(c) <= high and not CONTROL.search(c) for c in codes):
                 test += f" and {size} and {printable}"
-    elif dtype == "DT":
-        test = f"v.isdigit() and v.isascii() and {size} and date_ok(v)"
+    elif dtype == "DT":  # date_ok and time_ok are true only for ASCII digits
+        test = f"{size} and date_ok(v)"
     elif dtype == "TM":
-        test = f"v.isdigit() and v.isascii() and {size} and time_ok(v)"
+        test = f"{size} and time_ok(v)"
     elif dtype.startswith("N"):
         test = f"(v.isdigit() and v.isascii() and {size}) or check(e{i}, v) is None"
     elif dtype == "R":
@@ -154,7 +183,7 @@ def _value_test(es: ElementSpec, i: str, env: dict[str, object]) -> str:
         # length. Signs and exponents go to check_element.
         digits = "(d := v.replace('.', '', 1))"
         test = (
-            f"(v.isascii() and {digits}.isdigit() and {low} <= len(d) <= {high})"
+            f"(v.isascii() and {digits}.isdigit() and {_size_test('len(d)', low, high)})"
             f" or check(e{i}, v) is None"
         )
     else:
@@ -162,3 +191,10 @@ def _value_test(es: ElementSpec, i: str, env: dict[str, object]) -> str:
     if es.repeat > 1:
         test = f"(rep is None or rep not in v) and ({test})"
     return test
+
+
+def _size_test(size: str, low: int, high: int) -> str:
+    """A test that ``low <= size <= high`` for a value known not to be empty (size >= 1)."""
+    if low == high:
+        return f"{size} == {low}"
+    return f"{size} <= {high}" if low <= 1 else f"{low} <= {size} <= {high}"

@@ -36,7 +36,16 @@ from gateway.model import (
     ShipNoticeLine,
 )
 
-__all__ = ["AFTER", "FIELD_KINDS", "INLINE", "LIST_OF", "Check", "FieldKind", "amount"]
+__all__ = [
+    "AFTER",
+    "FIELD_KINDS",
+    "INLINE",
+    "INSTANCE_CHECKS",
+    "LIST_OF",
+    "Check",
+    "FieldKind",
+    "amount",
+]
 
 _NOT_KNOWN = object()
 _date = dt.date
@@ -94,10 +103,16 @@ def _opt_date(value: object) -> bool:
     return value is None or type(value) is _date
 
 
+# The checks made by _instance and _opt_instance: (class, whether None passes), so that the
+# builders can inline them.
+INSTANCE_CHECKS: dict[Callable[[object], bool], tuple[type, bool]] = {}
+
+
 def _instance(cls: type) -> Callable[[object], bool]:
     def check(value: object) -> bool:
         return type(value) is cls
 
+    INSTANCE_CHECKS[check] = (cls, False)
     return check
 
 
@@ -105,6 +120,7 @@ def _opt_instance(cls: type) -> Callable[[object], bool]:
     def check(value: object) -> bool:
         return value is None or type(value) is cls
 
+    INSTANCE_CHECKS[check] = (cls, True)
     return check
 
 

@@ -78,6 +78,10 @@ class SegmentSpec:
     fast_check: Callable[[list[str], str | None, str], bool] | None = field(
         default=None, init=False, compare=False, repr=False
     )
+    # and the checks it picks from, by the segment's length (fast_check.py)
+    fast_checks: list[Callable[[list[str], str | None, str], bool]] | None = field(
+        default=None, init=False, compare=False, repr=False
+    )
 
     def __post_init__(self) -> None:
         last = max((i for i, e in enumerate(self.elements, 1) if e.usage == "R"), default=0)

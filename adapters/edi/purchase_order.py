@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import Decimal
 
-from adapters.edi.build import build
+from adapters.edi import build as builder  # builder.fast_values: patchable in tests
+from adapters.edi.build import UNSET, build
 from adapters.edi.codes import (
     PURPOSE_CODES,
     Mapped,
@@ -22,7 +23,7 @@ from adapters.edi.codes import (
     to_date,
 )
 from adapters.edi.lexer import Segment
-from gateway.model import Envelope, PurchaseOrder, Reference
+from gateway.model import Envelope, PurchaseOrder, PurchaseOrderLine, Reference
 
 __all__ = ["parse_850", "render_850"]
 
@@ -35,12 +36,12 @@ def parse_850(segments: Sequence[Segment], envelope: Envelope | None = None) -> 
     head: dict[str, object] = {}
     references: list[Reference] = []
     parties = PartyReader()
-    lines: list[dict[str, object]] = []
+    lines: list[list[object]] = []  # per PO1, the values of a PurchaseOrderLine in field order
     unmapped: list[Unmapped] = []
     header_requested = None
     in_party = False
     other_ids: list[dict[str, str]] = []  # PO1 product ids with no canonical field
-    line: dict[str, object] | None = None  # the current PO1 line
+    line: list[object] | None = None  # the current PO1 line
     for position, seg in enumerate(segments, 1):
         fields = seg.fields
         sid = fields[0]
@@ -48,18 +49,18 @@ def parse_850(segments: Sequence[Segment], envelope: Envelope | None = None) -> 
         if sid == "PO1":
             in_party = False
             ids = product_ids(seg, 6)
-            line = _line(seg, len(lines) + 1, ids)
+            line = _line(fields, len(lines) + 1, ids)
             lines.append(line)
             if ids.others:
-                other_ids.append({"line": str(line["line_number"]), **ids.others})
+                other_ids.append({"line": str(line[0]), **ids.others})
         elif sid == "PID" and line is not None:
-            if len(fields) > 1 and fields[1] == "F" and "description" not in line:
-                line["description"] = (fields[5] if len(fields) > 5 else "") or None
+            if len(fields) > 1 and fields[1] == "F" and line[_DESCRIPTION] is UNSET:
+                line[_DESCRIPTION] = (fields[5] if len(fields) > 5 else "") or None
             else:
                 unmapped.append(Unmapped(position, tuple(fields)))
         elif sid == "DTM" and len(fields) > 1 and fields[1] == "002":
             if line is not None:
-                line["requested_date"] = to_date(fields[2] if len(fields) > 2 else "")
+                line[_REQUESTED] = to_date(fields[2] if len(fields) > 2 else "")
             else:
                 header_requested = to_date(seg.get(2))
         elif sid == "BEG":
@@ -86,7 +87,8 @@ def parse_850(segments: Sequence[Segment], envelope: Envelope | None = None) -> 
     if header_requested is not None:
         # a header DTM*002 applies to every line that does not carry its own (X12 850 notes)
         for line in lines:
-            line.setdefault("requested_date", header_requested)
+            if line[_REQUESTED] is UNSET:
+                line[_REQUESTED] = header_requested
     order = build(
         PurchaseOrder,
         {
@@ -94,26 +96,42 @@ def parse_850(segments: Sequence[Segment], envelope: Envelope | None = None) -> 
             "envelope": envelope,
             "references": references,
             "parties": parties.build(),
-            "lines": lines,
+            "lines": [_built(values) for values in lines],
         },
     )
     return Mapped(order, unmapped, {"other_product_ids": other_ids} if other_ids else {})
 
 
-def _line(seg: Segment, ordinal: int, ids: ProductIds) -> dict[str, object]:
-    fields = seg.fields
+_LINE_FIELDS = tuple(PurchaseOrderLine.model_fields)
+_DESCRIPTION = _LINE_FIELDS.index("description")  # PID05
+_REQUESTED = _LINE_FIELDS.index("requested_date")  # DTM*002
+
+
+def _line(fields: list[str], ordinal: int, ids: ProductIds) -> list[object]:
+    """The values of a PO1's line, in the model's field order (PID and DTM set the last two)."""
     if len(fields) < 5:
         fields = fields + [""] * (5 - len(fields))
-    return {
+    return [
         # PO101 is optional in X12; the canonical line number then is the line's ordinal
-        "line_number": fields[1] or str(ordinal),
-        "quantity": decimal_or_none(fields[2]),
-        "uom": fields[3],
-        "unit_price": decimal_or_none(fields[4]),
-        "buyer_item": ids.buyer_item,
-        "vendor_item": ids.vendor_item,
-        "upc": ids.upc,
-    }
+        fields[1] or str(ordinal),
+        decimal_or_none(fields[2]),
+        fields[3],
+        decimal_or_none(fields[4]),
+        ids.buyer_item,
+        ids.vendor_item,
+        ids.upc,
+        UNSET,
+        UNSET,
+    ]
+
+
+def _built(values: list[object]) -> PurchaseOrderLine | dict[str, object]:
+    """A line as a model when its values provably validate, else as a dict (the order's
+    build then validates it and reports where it is)."""
+    line = builder.fast_values(PurchaseOrderLine, *values)
+    if line is not None:
+        return line
+    return {name: v for name, v in zip(_LINE_FIELDS, values, strict=True) if v is not UNSET}
 
 
 def render_850(order: PurchaseOrder) -> list[list[str]]:

@@ -73,23 +73,27 @@ def validate_set(
         fields = seg.fields
         sid = fields[0]
         step = state.steps.get(sid) or machine.step(state, sid)
-        if step.missing:
+        checks = step.checks
+        if step.odd:
             for missing_id, loop in step.missing:
                 seg_error("3", missing_id, position, loop)
-        if step.check is None:
-            seg_error(step.code, sid, position, step.loop)
-            continue
-        depth = step.depth
+            if checks is None:
+                seg_error(step.code, sid, position, step.loop)
+                continue
         if step.repeat:
+            depth = step.depth
             count = counts[depth] + 1
             counts[depth] = count
             if count > step.limit:
                 seg_error(step.over_code, sid, position, step.over_loop)
         else:
-            counts[depth] = 1
+            counts[step.depth] = 1
         state = step.target
-        if step.check(fields, repetition, component):
-            continue  # the common case: a clean segment
+        try:
+            if checks[len(fields)](fields, repetition, component):  # type: ignore[index]
+                continue  # the common case: a clean segment (checks is None only when odd)
+        except IndexError:
+            pass  # more elements than the spec has: the full check says which
         assert step.spec is not None
         found = element_errors(step.spec, seg, position, component, repetition, base)
         if found:

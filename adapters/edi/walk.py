@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from adapters.edi.fast_check import FastCheck, fast_check
+from adapters.edi.fast_check import FastCheck, fast_checks
 from adapters.edi.guide import Guide, LoopSpec, SegmentSpec
 
 __all__ = ["Machine", "State", "Step", "machine_of"]
@@ -46,7 +46,7 @@ class Step:
 
     target: State  # the state after it (the same state when the segment has no place)
     spec: SegmentSpec | None  # where it lands; None: no place here, AK3 ``code``
-    check: FastCheck | None  # spec's compiled fast check
+    checks: list[FastCheck] | None  # spec's compiled fast checks, by len(fields)
     code: str  # when spec is None: 1 unrecognized, 2 unexpected
     loop: str | None  # the loop named in AK3 errors of the segment itself (1, 2, 8)
     missing: Skipped  # required children it skips, in the order they are reported
@@ -55,6 +55,12 @@ class Step:
     limit: int  # that child's max use (segment) or repeat (loop)
     over_code: str  # 5 segment exceeds maximum use, 4 loop occurs over maximum times
     over_loop: str | None
+    # an AK3 error whatever the segment holds (no place, or required children skipped):
+    # one test for the validator's common case, where neither holds
+    odd: bool = False
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "odd", self.checks is None or bool(self.missing))
 
 
 class Machine:
@@ -125,9 +131,9 @@ class Machine:
                 inner = first
         target = self._state(tuple(new))
         where = None if len(new) == 1 else new[-1][0].id
-        check = fast_check(spec)
+        checks = fast_checks(spec)
         return Step(
-            target, spec, check, "8", where, tuple(missing), depth, j == idx, limit, over_code,
+            target, spec, checks, "8", where, tuple(missing), depth, j == idx, limit, over_code,
             over_loop,
         )  # fmt: skip
 

@@ -45,9 +45,9 @@ def format_segment(fields: Sequence[str], delimiters: Delimiters) -> str:
         end -= 1
     # the component separator is legal inside composites; callers that write simple values
     # check for it themselves (render.py)
-    reserved = delimiters.element + delimiters.segment + (delimiters.repetition or "")
+    reserved = frozenset(delimiters.element + delimiters.segment + (delimiters.repetition or ""))
     for position, value in enumerate(fields[:end]):
-        if any(char in value for char in reserved):  # a few delimiters: search for each
+        if not reserved.isdisjoint(value):
             raise RenderError(
                 "delimiter",
                 "a value contains a delimiter character",

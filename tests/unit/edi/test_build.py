@@ -20,7 +20,7 @@ from adapters.edi import (
 )
 from adapters.edi import build as build_module
 from adapters.edi.amounts import AMOUNTS, QUANTITIES, decimal_of
-from adapters.edi.build import FIELD_KINDS, build, fast_model
+from adapters.edi.build import FIELD_KINDS, UNSET, build, fast_model
 from gateway.model import (
     ForecastKind,
     ForecastPeriod,
@@ -272,3 +272,23 @@ def test_decimals_from_text_are_shared_and_checked_once() -> None:
     # an equal Decimal made elsewhere (other exponent) is checked on its own
     assert fast_model(PurchaseOrder, _line(quantity=Decimal("9.2500000"))) is None
     assert fast_model(PurchaseOrder, _line(quantity=None)) is None
+
+
+def test_positional_values_with_unset_equal_validated_dicts() -> None:
+    # a field given as UNSET is a key the dict lacks: its default, and not in the fields set
+    def positional(values: dict[str, object]) -> list[object]:
+        return [values.get(name, UNSET) for name in PurchaseOrderLine.model_fields]
+
+    full = {**_LINE, "vendor_item": "V-1", "upc": None, "description": "WIDGET"}
+    for values in (full, _LINE, {k: v for k, v in _LINE.items() if k != "requested_date"}):
+        fast = build_module.fast_values(PurchaseOrderLine, *positional(values))
+        assert fast is not None
+        assert fast.model_fields_set == set(values)
+        assert_same(fast, PurchaseOrderLine.model_validate(values))
+    # each model owns its fields set (pydantic adds to it on assignment)
+    one, two = (build_module.fast_values(PurchaseOrderLine, *positional(_LINE)) for _ in "12")
+    assert one is not None and two is not None
+    assert one.model_fields_set is not two.model_fields_set
+    # a required field cannot be left out: the fast path declines, pydantic reports it
+    missing = positional({k: v for k, v in _LINE.items() if k != "quantity"})
+    assert build_module.fast_values(PurchaseOrderLine, *missing) is None

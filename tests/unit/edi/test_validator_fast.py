@@ -7,7 +7,7 @@ import dataclasses
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from adapters.edi import default_guides
+from adapters.edi import default_guides, validate_set
 from adapters.edi.elements import element_errors as _element_errors
 from adapters.edi.errors import Location
 from adapters.edi.fast_check import looks_valid as _looks_valid
@@ -93,3 +93,26 @@ def test_replaced_spec_gets_its_own_check() -> None:
     )
     assert narrower.fast_check is None
     assert not _looks_valid(narrower, fields)
+
+
+def test_too_many_elements_are_located_by_the_full_check() -> None:
+    # the validator picks the compiled check by segment length; a segment longer than any
+    # check falls to element_errors, which reports AK4 3 after the last element
+    guide, _ = default_guides().find("850", "004010")
+    assert guide is not None
+    segments = [
+        Segment(fields, i)
+        for i, fields in enumerate(
+            [
+                ["ST", "850", "0001"],
+                ["BEG", "00", "SA", "PO1", "", "20260301"],
+                ["PO1", "1", "3", "EA", "9.25", "", "BP", "B-1", *["VP", "V"] * 12],
+                ["CTT", "1"],
+                ["SE", "5", "0001"],
+            ],
+            1,
+        )
+    ]
+    errors = validate_set(guide, segments, ">", None, Location())
+    codes = [(e.code, e.location.segment_id, e.location.element_position) for e in errors]
+    assert ("3", "PO1", 26) in codes
