@@ -31,8 +31,7 @@ from access import Scope
 from gateway.graphql import scopes
 from gateway.store import planning as store
 from gateway.store.document_tables import (
-    InventoryLineRow,
-    InventoryPositionRow,
+    InventoryCurrentRow,
     PurchaseOrderLineRow,
     PurchaseOrderRow,
     ReceiptLineRow,
@@ -171,26 +170,13 @@ def proposal_changes(
 
 
 def _on_hand(items: Any) -> Any:
-    """On hand per item: the newest report per location and item, summed over locations."""
-    newest = (
-        select(
-            InventoryLineRow.buyer_item.label("item_id"),
-            InventoryLineRow.quantity_on_hand.label("quantity"),
-            func.row_number()
-            .over(
-                partition_by=(InventoryPositionRow.location_id, InventoryLineRow.buyer_item),
-                order_by=(InventoryPositionRow.as_of.desc(), InventoryPositionRow.id.desc()),
-            )
-            .label("newest"),
-        )
-        .join(InventoryPositionRow, InventoryPositionRow.id == InventoryLineRow.document_id)
-        .where(InventoryLineRow.buyer_item.in_(items))
-        .subquery()
-    )
+    """On hand per item: the newest report per location and item (``inventory_current``, kept
+    as reports are stored), summed over locations."""
+    current = InventoryCurrentRow
     return (
-        select(newest.c.item_id, func.sum(cast(newest.c.quantity, Float)).label("on_hand"))
-        .where(newest.c.newest == 1)
-        .group_by(newest.c.item_id)
+        select(current.item_id, func.sum(cast(current.quantity, Float)).label("on_hand"))
+        .where(current.item_id.in_(items))
+        .group_by(current.item_id)
         .subquery()
     )
 

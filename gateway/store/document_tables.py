@@ -203,6 +203,19 @@ class InventoryLineRow(DocumentLine, Base):
     uom: Mapped[str] = mapped_column(String(8))
 
 
+class InventoryCurrentRow(Base):
+    """Per location and item, the newest inventory report's quantity on hand (the newest by
+    as-of date, then by arrival), kept by ``gateway.store.documents`` as reports are stored:
+    segment health reads it instead of ranking every report ever received."""
+
+    __tablename__ = "inventory_current"
+    location_id: Mapped[str] = mapped_column(Id, primary_key=True)
+    item_id: Mapped[str] = mapped_column(Id, primary_key=True)
+    as_of: Mapped[dt.date] = mapped_column(Date)
+    document_id: Mapped[int] = mapped_column(BigId)
+    quantity: Mapped[Decimal] = mapped_column(Amount)  # the report's lines for the item, summed
+
+
 class ReceiptRow(DocumentHeader, Base):
     __tablename__ = "receipts"
     receipt_id: Mapped[str] = mapped_column(Id, index=True)

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from gateway.model import Document, Provenance
 from gateway.store import document_tables as t
+from gateway.store.inventory_current import record_current
 
 _PROVENANCE_COLUMNS = ("channel", "partner_id", "message_id", "received_at")
 _BOOKKEEPING_COLUMNS = {"id", "position", "document_id", "line_id", "stored_at"}
@@ -66,6 +67,8 @@ def save_document(session: Session, document: BaseModel) -> int:
     row = _document_row(document)
     session.add(row)
     session.flush()
+    if isinstance(row, t.InventoryPositionRow):
+        record_current(session, [row])
     return int(row.id)
 
 
@@ -144,8 +147,10 @@ def _from_row(row: Any, mapping: Mapping) -> dict[str, Any]:
 
 def save_documents(session: Session, documents: Sequence[BaseModel]) -> None:
     """Add many documents in one flush (bulk loads); each must carry its provenance."""
-    session.add_all([_document_row(document) for document in documents])
+    rows = [_document_row(document) for document in documents]
+    session.add_all(rows)
     session.flush()
+    record_current(session, [row for row in rows if isinstance(row, t.InventoryPositionRow)])
 
 
 def _document_row(document: BaseModel) -> Any:

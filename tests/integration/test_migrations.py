@@ -69,3 +69,19 @@ def test_reset_drops_everything_and_upgrade_rebuilds(empty_engine: Engine) -> No
     assert not set(Base.metadata.tables) & set(inspect(empty_engine).get_table_names())
     upgrade(empty_engine)
     assert current_revision(empty_engine) == head_revision()
+
+
+def test_migration_0016_fills_inventory_current_from_history(empty_engine: Engine) -> None:
+    """The newest report per location and item, worked out from the stored lines, is what the
+    migration puts in ``inventory_current`` for a database that already holds reports."""
+    from tests.integration.test_inventory_current import (
+        expected_and_current,
+        insert_history,
+        reports,
+    )
+
+    upgrade(empty_engine, "0015")
+    insert_history(empty_engine, reports(4, 60))
+    upgrade(empty_engine)
+    expected, current = expected_and_current(empty_engine)
+    assert expected and current == expected
