@@ -83,12 +83,8 @@ def _compile(cls: type[BaseModel]) -> _Builder:
         out.append("    if v is MISSING:")
         if info.is_required():
             out.append("        return None")
-        elif info.default_factory is not None:
-            env[f"f{k}"] = info.default_factory
-            out.append(f"        v{k} = f{k}()")
         else:
-            env[f"d{k}"] = info.default
-            out.append(f"        v{k} = d{k}")
+            out += _default(info, k, env)
         out.append("        missing += 1")
         out.append("    else:")
         if isinstance(kind, tuple):
@@ -115,6 +111,15 @@ def _compile(cls: type[BaseModel]) -> _Builder:
     make = cast("_Builder", env["make"])
     _BUILDERS[cls] = make
     return make
+
+
+def _default(info: Any, k: int, env: dict[str, Any]) -> list[str]:
+    """Source lines that give ``v{k}`` the field's default (its factory called, or the value)."""
+    if info.default_factory is not None:
+        env[f"f{k}"] = info.default_factory
+        return [f"        v{k} = f{k}()"]
+    env[f"d{k}"] = info.default
+    return [f"        v{k} = d{k}"]
 
 
 def _inline(kind: Check, k: int, env: dict[str, Any]) -> str:
@@ -191,12 +196,7 @@ def _compile_positional(cls: type[BaseModel]) -> Callable[..., Any]:
             out.append("        return None")
             continue
         out += [f"        if v{k} is not UNSET:", "            return None"]
-        if info.default_factory is not None:
-            env[f"f{k}"] = info.default_factory
-            out.append(f"        v{k} = f{k}()")
-        else:
-            env[f"d{k}"] = info.default
-            out.append(f"        v{k} = d{k}")
+        out += _default(info, k, env)
         out.append(f"        unset += ({name!r},)")
     out.append(f"    values = {{{', '.join(f'{n!r}: v{k}' for k, n in enumerate(names))}}}")
     if env["after"] is not None:
