@@ -105,7 +105,7 @@ class RememberedAnswers(SchemaExtension):
             json.dumps(run.variables or {}, sort_keys=True, default=str),
             tuple(_scope(context, obj) for obj in SCOPED),
         )
-        version = await context.run(lambda s: (context.plan_run(s), remembered.inputs_version(s)))
+        version = await context.run(lambda s: (context.plan_run(s), context.inputs_version(s)))
         found = _answers.get(question)
         if found is not remembered.MISSING and found[0] == version:
             OUTCOMES["remembered"] += 1

@@ -37,6 +37,7 @@ class Context(BaseContext):
     _scopes: dict[tuple[str, str], Scope | Forbidden] = field(default_factory=dict)
     _loaders: Any = None
     _plan_run: Any = field(default=False)  # False: not read yet; None: no run
+    _inputs_version: tuple[Any, ...] | None = None
 
     def __post_init__(self) -> None:
         super().__init__()
@@ -88,6 +89,15 @@ class Context(BaseContext):
         if self._plan_run is False:
             self._plan_run = latest_run_key(session)
         return self._plan_run  # type: ignore[no-any-return]
+
+    def inputs_version(self, session: Session) -> tuple[Any, ...]:
+        """Segment health's inputs version (``remembered.inputs_version``), read once per
+        request: a remembered answer and the at-risk rows it holds carry the same one."""
+        if self._inputs_version is None:
+            from gateway.graphql.remembered import inputs_version
+
+            self._inputs_version = inputs_version(session)
+        return self._inputs_version
 
     @property
     def known_run(self) -> RunKey | None:

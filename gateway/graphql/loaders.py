@@ -175,5 +175,7 @@ class Loaders:
         scope, context = self._context.scope("buffer"), self._context
         return self.get(
             ("at_risk", weeks),
-            lambda s, keys: remembered.at_risk_cached(s, scope, keys, weeks, context.plan_run(s)),
+            lambda s, keys: remembered.at_risk_cached(
+                s, scope, keys, weeks, context.plan_run(s), context.inputs_version(s)
+            ),
         )

@@ -103,14 +103,14 @@ def at_risk_cached(
     keys: Sequence[str],
     weeks: int,
     run: RunKey | None,
+    version: tuple[Any, ...],
 ) -> list[list[Any]]:
     """``planning_fetch.at_risk``, remembered per database, run, segments, window and scope
-    at the newest inputs version (rows are immutable): a repeated question costs one
-    primary-key statement, and a newer version replaces the answer."""
+    at ``version`` (``inputs_version``, as the request read it; rows are immutable): a
+    repeated question costs nothing more, and a newer version replaces the answer."""
     if run is None:
         return [[] for _ in keys]
     question = (database_key(session.get_bind().engine), run, tuple(keys), weeks, _scope_key(scope))
-    version = inputs_version(session)
     found = _AT_RISK.get(question)
     if found is not MISSING and found[0] == version:
         return found[1]  # type: ignore[no-any-return]

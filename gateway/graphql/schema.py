@@ -38,7 +38,7 @@ class _Schema(strawberry.Schema):
         super().process_errors([e for e in errors if unexpected(e)], execution_context)
 
 
-def build_schema(remember_answers: bool = False) -> strawberry.Schema:
+def build_schema(remember_answers: bool = True) -> strawberry.Schema:
     more = [RememberedAnswers] if remember_answers else []
     return _Schema(query=Query, mutation=Mutation, extensions=[*extensions(), *more])
 
