@@ -88,13 +88,15 @@ def compute_scorecard(
     return Scorecard(freq=freq, periods=periods)
 
 
-def scorecard_scope(scope: Scope) -> list[ColumnElement[bool]]:
-    """The stored scorecard rows a scope sees: a supplier its own, a planner its segments."""
+def scorecard_scope(owner: Any, segments: Any) -> list[ColumnElement[bool]]:
+    """The stored scorecard rows a scope sees: a supplier (``owner``) its own, a planner its
+    ``segments``. Each is a value or a bound parameter (GraphQL builds its statement once);
+    None: no restriction."""
     clauses: list[ColumnElement[bool]] = []
-    if scope.supplier_id is not None:
-        clauses.append(ScorecardRow.supplier_id == scope.supplier_id)
-    if scope.segments is not None:
-        clauses.append(ScorecardRow.segment_id.in_(sorted(scope.segments)))
+    if owner is not None:
+        clauses.append(ScorecardRow.supplier_id == owner)
+    if segments is not None:
+        clauses.append(ScorecardRow.segment_id.in_(segments))
     return clauses
 
 
@@ -114,7 +116,9 @@ def stored_scorecard(
     run_id = latest_run_id(session)
     if run_id is None or scope.is_empty:
         return Scorecard(freq="M", source="stored", run_id=run_id, periods=[])
-    query = select(ScorecardRow).where(ScorecardRow.run_id == run_id, *scorecard_scope(scope))
+    segments = None if scope.segments is None else sorted(scope.segments)
+    visible = scorecard_scope(scope.supplier_id, segments)
+    query = select(ScorecardRow).where(ScorecardRow.run_id == run_id, *visible)
     if supplier_id is not None:
         query = query.where(ScorecardRow.supplier_id == supplier_id)
     if date_from is not None:

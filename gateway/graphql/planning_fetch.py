@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session
 
 from access import Scope
 from gateway.graphql import scopes
+from gateway.scorecards import scorecard_scope
 from gateway.store import planning as store
 from gateway.store.document_tables import (
     InventoryCurrentRow,
@@ -120,11 +121,11 @@ def _scorecards_query(owner: bool, segments: bool, segment: bool) -> Select[Any]
     clauses: list[ColumnElement[bool]] = [
         ScorecardRow.run_id == bindparam("run_id"),
         ScorecardRow.supplier_id.in_(bindparam("keys", expanding=True)),
+        *scorecard_scope(
+            bindparam("owner") if owner else None,
+            bindparam("segments", expanding=True) if segments else None,
+        ),
     ]
-    if owner:
-        clauses.append(ScorecardRow.supplier_id == bindparam("owner"))
-    if segments:
-        clauses.append(ScorecardRow.segment_id.in_(bindparam("segments", expanding=True)))
     if segment:
         clauses.append(ScorecardRow.segment_id == bindparam("segment"))
     columns = [c for c in ScorecardRow.__table__.columns if c.name != "run_id"]
