@@ -43,7 +43,7 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
-db_app = typer.Typer(help="Database schema migrations.", no_args_is_help=True)
+db_app = typer.Typer(help="Database schema migrations and retention.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 edi_app.command("ingest")(ingest)
 app.add_typer(edi_app, name="edi")
@@ -125,6 +125,49 @@ def db_current() -> None:
     typer.echo(f"current: {current or '(empty)'}\nhead:    {head}")
     if current != head:
         raise typer.Exit(1)
+
+
+@db_app.command("prune")
+def db_prune(
+    days: Annotated[
+        float, typer.Option(min=1, help="Delete history older than this many days.")
+    ] = 30,
+    dry_run: Annotated[bool, typer.Option(help="Count what would go; delete nothing.")] = False,
+    batch: Annotated[int, typer.Option(min=1, help="Rows per short transaction.")] = 5000,
+    actor: Annotated[str | None, typer.Option(help="Who acts (default: cli:<login>).")] = None,
+) -> None:
+    """Delete old poller runs and delivery attempts (kept: open and dead deliveries' attempts,
+    each channel's last success and failure; documents, messages and the audit log stay)."""
+    import getpass
+
+    from gateway.store.retention import prune_histories
+
+    settings = _settings()
+    engine = _engine(settings)
+    before = dt.datetime.now(dt.UTC) - dt.timedelta(days=days)
+    who = actor or f"cli:{getpass.getuser()}"
+    try:
+        due = prune_histories(engine, before=before, actor=who, dry_run=True)
+        counts = due
+        if not dry_run and any(due.values()):
+            with _progress() as bar:
+                tasks = {t: bar.add_task(f"deleting {t}", total=n) for t, n in due.items()}
+
+                def advance(table: str, rows: int) -> None:
+                    bar.advance(tasks[table], rows)
+
+                counts = prune_histories(
+                    engine, before=before, actor=who, batch=batch, progress=advance
+                )
+    except SQLAlchemyError as error:
+        console.print(f"[red]cannot prune {_safe_url(settings)}:[/red] {_reason(error)}")
+        raise typer.Exit(1) from None
+    finally:
+        engine.dispose()
+    verb = "would delete" if dry_run else "deleted"
+    stamp = before.isoformat(timespec="seconds")
+    for table, rows in counts.items():
+        typer.echo(f"{table}: {verb} {rows:,} rows older than {stamp}")
 
 
 @app.command()
