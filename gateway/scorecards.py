@@ -81,7 +81,11 @@ def compute_scorecard(
     periods: list[ScorecardPeriod] = []
     if not inputs.po_lines.empty:
         card = build_scorecards(
-            inputs.po_lines, inputs.asn_lines, inputs.receipts, None, ScorecardConfig(freq=freq)
+            inputs.po_lines,
+            inputs.asn_lines,
+            inputs.receipts,
+            inputs.commits,
+            ScorecardConfig(freq=freq),
         )
         periods = [_period(row, peers=scope.supplier_id is None) for row in _records(card)]
     periods.sort(key=lambda p: (p.period, p.supplier_id, p.segment_id), reverse=True)

@@ -14,10 +14,7 @@ import pandas as pd
 from sqlalchemy import Executable, Float, cast, select
 from sqlalchemy.orm import Session
 
-from gateway.store.document_tables import (
-    ForecastCommitLineRow,
-    ForecastCommitRow,
-)
+from gateway.store.scorecard_inputs import forecast_commits
 from gateway.store.tables import DemandRow, ItemRow, ItemSourceRow, SegmentRow
 
 __all__ = [
@@ -133,23 +130,5 @@ def segment_policies(session: Session) -> pd.DataFrame:
 
 def load_commits(session: Session) -> pd.DataFrame:
     """The newest forecast commit per supplier, item and week: ``supplier_id, item_id,
-    period_start, committed_quantity``."""
-    frame = _frame(
-        session,
-        select(
-            ForecastCommitRow.supplier_id,
-            ForecastCommitRow.issued_date,
-            ForecastCommitRow.id.label("doc"),
-            ForecastCommitLineRow.buyer_item.label("item_id"),
-            ForecastCommitLineRow.period_start,
-            cast(ForecastCommitLineRow.quantity, Float).label("committed_quantity"),
-        ).join(ForecastCommitRow, ForecastCommitRow.id == ForecastCommitLineRow.document_id),
-        dates=("issued_date", "period_start"),
-    )
-    if frame.empty:
-        return pd.DataFrame(
-            columns=["supplier_id", "item_id", "period_start", "committed_quantity"]
-        )
-    frame = frame.sort_values(["issued_date", "doc"])
-    keys = ["supplier_id", "item_id", "period_start"]
-    return frame.drop_duplicates(keys, keep="last")[[*keys, "committed_quantity"]]
+    period_start, committed_quantity`` (the scorecard reads the same, see scorecard_inputs)."""
+    return forecast_commits(session)

@@ -124,7 +124,7 @@ def recompute(
     clock.done("consensus", "buffers")
     buffers = _buffers(series, policies, po, receipts, accuracy, panel.values, cells, horizon)
     clock.done("buffers", "scorecards")
-    cards = _scorecards(po, asn, receipts, commits)
+    cards = _scorecards(po, asn, receipts, lines.commits)
     clock.done("scorecards", "storing")
     run = ForecastRunRow(
         as_of=panel.weeks[-1],
@@ -214,8 +214,7 @@ def _scorecards(
     """Monthly scorecards per supplier and segment with trend and peer rank."""
     if po.empty:
         return pd.DataFrame(columns=SCORE_COLUMNS)
-    committed = commits.rename(columns={"period_start": "period"})
-    card = build_scorecards(po, asn, receipts, committed, ScorecardConfig(freq="M"))
+    card = build_scorecards(po, asn, receipts, commits, ScorecardConfig(freq="M"))
     card["period"] = pd.to_datetime(card["period"]).dt.date
     card[["rank", "peer_count", "lines"]] = card[["rank", "peer_count", "lines"]].astype(int)
     return card[SCORE_COLUMNS]

@@ -1,10 +1,12 @@
-"""The scorecard's input frames read from the store, scoped: PO lines, ASN lines, receipts.
+"""The scorecard's input frames read from the store, scoped: PO lines, ASN lines, receipts and
+forecast commits.
 
 One reader for both uses: REST computes a supplier's or a planner's scorecard with it (scoped,
 a date window), and a forecast run reads every line with it (``Scope(segments=None)``), so
 both count the same lines. Column names are those ``planning_core.scorecard`` expects. Only
 the latest version of each purchase order counts (a line a change removed is not ordered any
-more); ship notice and receipt lines are those naming one of the orders read. Rows are read
+more); ship notice and receipt lines are those naming one of the orders read, forecast
+commits those of the orders' suppliers (the newest commit per item and week). Rows are read
 as raw DB-API tuples with the quantities cast to floats in SQL: on 100,000 rows that is ~3x
 faster than SQLAlchemy's per-value processing, and ``planning_core`` reads the dates as they
 come (SQLite gives ISO strings).
@@ -25,7 +27,7 @@ from gateway.store import document_tables as t
 from gateway.store.queries import scoped_orders, visible_lines
 from gateway.store.tables import ItemRow
 
-__all__ = ["ScorecardInputs", "scorecard_inputs"]
+__all__ = ["ScorecardInputs", "forecast_commits", "scorecard_inputs"]
 
 
 @dataclass(frozen=True)
@@ -33,6 +35,7 @@ class ScorecardInputs:
     po_lines: pd.DataFrame
     asn_lines: pd.DataFrame
     receipts: pd.DataFrame
+    commits: pd.DataFrame  # supplier_id, item_id, period (the week), committed_quantity
 
 
 def _latest_orders(scope: Scope, supplier_id: str | None) -> Select[Any]:
@@ -70,11 +73,35 @@ def scorecard_inputs(
     if date_to is not None:
         lines = lines.where(line.requested_date <= date_to)
     numbers = lines.with_only_columns(po.po_number).distinct()
+    suppliers = lines.with_only_columns(po.supplier_id).distinct()
     return ScorecardInputs(
         _frame(session, lines.order_by(po.po_number, line.position), ["quantity"]),
         _asn_lines(session, numbers),
         _receipts(session, numbers),
+        forecast_commits(session, suppliers).rename(columns={"period_start": "period"}),
     )
+
+
+def forecast_commits(session: Session, suppliers: Select[Any] | None = None) -> pd.DataFrame:
+    """The newest forecast commit per supplier, item and week (of the ``suppliers`` selected,
+    or all): ``supplier_id, item_id, period_start`` (a date) ``, committed_quantity``."""
+    head, line = t.ForecastCommitRow, t.ForecastCommitLineRow
+    query = (
+        select(head.supplier_id, head.issued_date, head.id.label("doc"),
+               line.buyer_item.label("item_id"), line.period_start,
+               cast(line.quantity, Float).label("committed_quantity"))
+        .join(head, head.id == line.document_id)
+    )  # fmt: skip
+    if suppliers is not None:
+        query = query.where(head.supplier_id.in_(suppliers))
+    frame = _frame(session, query, ["committed_quantity"])
+    keys = ["supplier_id", "item_id", "period_start"]
+    if frame.empty:
+        return frame[[*keys, "committed_quantity"]]
+    for column in ("issued_date", "period_start"):  # SQLite gives ISO strings
+        frame[column] = pd.to_datetime(frame[column]).dt.date
+    frame = frame.sort_values(["issued_date", "doc"])
+    return frame.drop_duplicates(keys, keep="last")[[*keys, "committed_quantity"]]
 
 
 def _asn_lines(session: Session, po_numbers: Select[Any]) -> pd.DataFrame:

@@ -191,7 +191,8 @@ def test_hysteresis_keeps_an_item_near_a_moved_cut_off(demo: sessionmaker[Sessio
 def test_a_run_scores_the_lines_rest_scores(demo: sessionmaker[Session]) -> None:
     """A forecast run reads its scorecard lines with REST's reader: after a change to an order
     that drops a line, the dropped line counts in neither (it is not ordered any more, so it
-    cannot be late), and every stored month agrees with the computed one on lines and OTIF."""
+    cannot be late), and every stored month agrees with the computed one on lines, OTIF,
+    commit reliability (both read the suppliers' forecast commits) and score."""
     from access import Scope
     from gateway.scorecards import compute_scorecard
     from gateway.store.document_tables import PurchaseOrderLineRow, PurchaseOrderRow
@@ -231,6 +232,14 @@ def test_a_run_scores_the_lines_rest_scores(demo: sessionmaker[Session]) -> None
     for key, row in stored.items():
         assert row.lines == computed[key].lines, key
         assert row.otif == pytest.approx(computed[key].otif, abs=1e-6), key  # REST rounds to 6
+        mine = computed[key]
+        if row.commit_reliability is None:
+            assert mine.commit_reliability is None, key
+        else:
+            assert row.commit_reliability == pytest.approx(mine.commit_reliability, abs=1e-6), key
+        assert row.score == pytest.approx(mine.score, abs=1e-6), key
+        assert row.tier == mine.tier, key
+    assert any(row.commit_reliability is not None for row in stored.values())  # commits count
 
 
 def test_recompute_stores_consistent_figures(demo: sessionmaker[Session]) -> None:
