@@ -15,8 +15,11 @@ def feed_status(events: pd.DataFrame, ctx: RuleContext) -> pd.DataFrame:
 
     Feeds configured in ``partner_cadence_days`` but never seen appear with ``last`` NaT.
     """
-    last = events.groupby(["partner_id", "feed"], as_index=False, sort=False).agg(
-        last=("at", "max")
+    keys = {"partner_id": object, "feed": object}  # text, also when there are no events
+    last = (
+        events.astype(keys)
+        .groupby(["partner_id", "feed"], as_index=False, sort=False)
+        .agg(last=("at", "max"))
     )
     expected = pd.DataFrame(
         [key.split("/", 1) for key in ctx.config.partner_cadence_days],

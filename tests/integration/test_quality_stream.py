@@ -171,6 +171,20 @@ def test_stale_feeds_are_raised_on_the_cadence_of_each_feed(
     assert result is not None and result.resolved == 1
 
 
+def test_freshness_on_an_empty_store(sessions: sessionmaker[Session], tmp_path: Path) -> None:
+    """A fresh install: with no feed expected the round finds nothing (it raised on the
+    empty store's untyped frame before, every round); a feed the policy expects is raised
+    as never received."""
+    check = StreamChecker(sessions).check_freshness(every_s=600)
+    assert check is not None and check.created == 0
+    policy = _policy(tmp_path, {"SUP003/inventory_position": 1})
+    check = StreamChecker(sessions, policy_file=policy).check_freshness(every_s=0)
+    assert check is not None and check.created == 1
+    with sessions() as session:
+        found = [(r.rule, r.doc_key, r.line) for r in session.scalars(select(FindingRow))]
+    assert found == [("FEED_STALE", "SUP003", "inventory_position")]
+
+
 def test_two_workers_on_postgresql_check_each_message_once(
     database_url: str, sessions: sessionmaker[Session]
 ) -> None:
