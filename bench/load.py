@@ -52,8 +52,6 @@ import httpx
 from sqlalchemy import func, select
 
 ROOT = Path(__file__).resolve().parents[1]
-# bench/graphql.py, first on sys.path when this runs as a script, would shadow graphql-core.
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
 sys.path.insert(0, str(ROOT))
 
 from bench.load_fleet import Fleet  # noqa: E402

@@ -26,7 +26,7 @@ and printed before the table.
 Add a query: one entry in ``cases``. ``--only WORD`` runs the trivial query and the cases
 whose name contains WORD.
 
-Run: python bench/graphql.py [--seconds 10] [--concurrency 8] [--url URL] [--segment FAST]
+Run: python bench/graphql_reads.py [--seconds 10] [--concurrency 8] [--url URL] [--segment FAST]
      [--items 500] [--keep FILE] [--only health]
 """
 
@@ -51,8 +51,6 @@ import httpx
 from sqlalchemy import func, select
 
 ROOT = Path(__file__).resolve().parents[1]
-# This file is graphql.py: its folder, first on sys.path, would shadow graphql-core.
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
 sys.path.insert(0, str(ROOT))
 
 from access import Scope  # noqa: E402
