@@ -129,26 +129,8 @@ def count_stages(name: str, map_dir: Path, tmp: Path) -> None:
     for label in edi_stages.stage_works(data):
         instructions, segments = measure(name, f"stage:{label}", map_dir, tmp)
         per[label] = instructions / segments
-    whole, split = per["whole pipeline (ours)"], per["naive split"]
-    parts = {
-        "lexer": per["lexer"],
-        "envelope walk": per["lexer + envelope"] - per["lexer"],
-        "guide validation": per["guide validation"],
-        "mapping (with models)": per["mapping (with models)"],
-        "  of which models (fast builder)": per["models alone (fast builder)"],
-        "rest: results, acks, 997": whole
-        - per["lexer + envelope"]
-        - per["guide validation"]
-        - per["mapping (with models)"],
-        "whole pipeline (ours)": whole,
-        "naive split": split,
-        "models with model_validate instead": per["models alone (model_validate)"],
-    }
     print(f"\n{name}: instructions per segment")
-    print(f"  {'stage':<36} {'instr/seg':>10} {'share':>7} {'x split':>8}")
-    for label, value in parts.items():
-        share = f"{value / whole:7.0%}" if label != "naive split" else " " * 7
-        print(f"  {label:<36} {value:10,.0f} {share} {value / split:8.2f}")
+    edi_stages.print_parts(edi_stages.stage_parts(per), "instr/seg", 1, ",.0f")
 
 
 if __name__ == "__main__":
