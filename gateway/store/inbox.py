@@ -15,7 +15,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session, sessionmaker
 
 from gateway.store.audit import record
-from gateway.store.documents import save_document
+from gateway.store.documents import save_documents
 from gateway.store.quality_tables import QualityPendingRow
 from gateway.store.tables import InboxRow, utcnow
 
@@ -152,8 +152,7 @@ def process_message(
         outcome: Outcome
         try:
             documents = handler(session, row)
-            for document in documents:
-                save_document(session, document)
+            save_documents(session, documents)  # one flush: rows inserted in batches
             row.status, row.error = PROCESSED, None
             if check_quality and documents:
                 session.add(QualityPendingRow(message_id=message_id, processed_at=utcnow()))

@@ -15,31 +15,38 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import tuple_
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from gateway.store.document_tables import InventoryCurrentRow, InventoryPositionRow
+from gateway.store.document_tables import InventoryCurrentRow
 
-__all__ = ["record_current"]
+__all__ = ["Reported", "record_current"]
 
 Key = tuple[str, str]  # location, item
 
 
-def record_current(session: Session, reports: Iterable[InventoryPositionRow]) -> None:
-    """Make ``inventory_current`` reflect ``reports`` (flushed: they have ids)."""
+class Reported(NamedTuple):
+    """A stored inventory report: where, as of when, its row id, and (item, on hand) per line."""
+
+    location_id: str
+    as_of: dt.date
+    document_id: int
+    lines: list[tuple[str, Decimal]]
+
+
+def record_current(session: Session, reports: Iterable[Reported]) -> None:
+    """Make ``inventory_current`` reflect ``reports`` (stored: they have ids)."""
     newest: dict[Key, tuple[dt.date, int, Decimal]] = {}
     for report in reports:
         summed: dict[str, Decimal] = {}
-        for line in report.lines:
-            summed[line.buyer_item] = summed.get(line.buyer_item, Decimal(0)) + Decimal(
-                line.quantity_on_hand
-            )
+        for item, on_hand in report.lines:
+            summed[item] = summed.get(item, Decimal(0)) + Decimal(on_hand)
         for item, quantity in summed.items():
             key = (report.location_id, item)
-            figure = (report.as_of, int(report.id), quantity)
+            figure = (report.as_of, report.document_id, quantity)
             if key not in newest or figure[:2] > newest[key][:2]:
                 newest[key] = figure
     if not newest:

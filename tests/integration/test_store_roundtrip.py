@@ -101,3 +101,45 @@ def test_load_documents_brings_every_document_with_its_lines(
             assert [d.model_dump(exclude={"provenance"}) for d in loaded] == [
                 d.model_dump(exclude={"provenance"}) for d in documents
             ], name
+
+
+def test_a_mixed_batch_gives_each_documents_id_in_order(sessions: sessionmaker[Session]) -> None:
+    """Types interleaved, one with two levels of lines: each id returned loads its document."""
+    from gateway.store import save_documents
+
+    documents = []
+    for n, doc_type in enumerate(
+        ["purchase_order", "planning_schedule", "inventory_position", "purchase_order",
+         "planning_schedule", "ship_notice"]
+    ):  # fmt: skip
+        document = DOCUMENT.validate_json((EXAMPLES / f"{doc_type}.json").read_text())
+        document.provenance = Provenance(channel=Channel.API, partner_id=f"P{n}")
+        documents.append(document)
+    schedule = documents[4]
+    schedule.lines = [*schedule.lines, schedule.lines[0].model_copy()]  # two lines, same buckets
+    with sessions.begin() as session:
+        ids = save_documents(session, documents)
+    with sessions() as session:
+        for row_id, document in zip(ids, documents, strict=True):
+            loaded = load_document(session, document.type, row_id)
+            assert loaded == document
+
+
+def test_an_unstorable_nested_value_names_its_place_and_stores_nothing(
+    sessions: sessionmaker[Session],
+) -> None:
+    from gateway.store import save_documents
+    from gateway.store.document_tables import ForecastBucketRow, PlanningScheduleRow
+    from gateway.store.documents import UnstorableValueError
+
+    schedule = DOCUMENT.validate_json((EXAMPLES / "planning_schedule.json").read_text())
+    schedule.provenance = Provenance(channel=Channel.API, partner_id="SUP001")
+    bad = schedule.model_copy(deep=True)
+    line = bad.lines[-1]
+    line.forecasts[-1].period = "x" * 11  # type: ignore[assignment]  # the column holds 10
+    where = f"lines.{len(bad.lines) - 1}.forecasts.{len(line.forecasts) - 1}.period"
+    with pytest.raises(UnstorableValueError, match=where), sessions.begin() as session:
+        save_documents(session, [schedule, bad])
+    with sessions() as session:
+        assert session.scalar(select(func.count()).select_from(PlanningScheduleRow)) == 0
+        assert session.scalar(select(func.count()).select_from(ForecastBucketRow)) == 0
