@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel, TypeAdapter
 from sqlalchemy import JSON, insert, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from gateway.model import Document, Provenance
 from gateway.store import document_tables as t
@@ -142,11 +142,8 @@ def _check_storable(value: str, column: Any, field: str) -> None:
 
 
 def _from_row(row: Any, mapping: Mapping) -> dict[str, Any]:
-    data: dict[str, Any] = {}
-    for column in mapping.table.__table__.columns:
-        if column.name in _BOOKKEEPING_COLUMNS or column.name in _PROVENANCE_COLUMNS:
-            continue
-        data[column.name] = getattr(row, column.name)
+    table: Any = mapping.table
+    data: dict[str, Any] = {name: getattr(row, name) for name in _stored_fields(table)}
     for relation, child in mapping.children.items():
         data[relation] = [_from_row(part, child) for part in getattr(row, relation)]
     return data
@@ -264,18 +261,55 @@ def load_documents_where(
     session: Session, doc_type: str, *criteria: Any
 ) -> list[tuple[int, Document]]:
     """The stored documents of a type whose header rows match ``criteria``, with their row
-    ids, lines included, in id order (arrival order within a type)."""
+    ids, lines included, in id order (arrival order within a type).
+
+    One Core statement per table and level of lines (the lines selected by their parents'
+    criteria, in position order), read into plain dicts and validated as documents: no ORM
+    object per row.
+    """
     mapping = MAPPINGS[doc_type]
-    query = select(mapping.table).options(*_eager(mapping)).where(*criteria)
-    rows = session.scalars(query.order_by(mapping.table.id)).all()
-    return [(int(row.id), document_from_row(doc_type, row)) for row in rows]
+    table: Any = mapping.table
+    parents = select(table.id).where(*criteria)
+    columns = table.__table__  # the Core table: rows as plain mappings, not ORM objects
+    headers = session.execute(select(columns).where(*criteria).order_by(table.id)).mappings()
+    documents: dict[int, dict[str, Any]] = {}
+    for row in headers:
+        data = {name: row[name] for name in _stored_fields(table)}
+        data["type"] = doc_type
+        data["provenance"] = {name: row[name] for name in _PROVENANCE_COLUMNS}
+        documents[row["id"]] = data
+    _load_children(session, mapping, documents, parents)
+    return [(row_id, _DOCUMENT.validate_python(data)) for row_id, data in documents.items()]
 
 
-def _eager(mapping: Mapping) -> list[Any]:
-    options = []
+def _load_children(
+    session: Session, mapping: Mapping, owners: dict[int, dict[str, Any]], parents: Any
+) -> None:
+    """Fill each owner's relations with its lines (and theirs, below), in position order."""
     for relation, child in mapping.children.items():
-        loader = selectinload(getattr(mapping.table, relation))
-        for grand_relation in child.children:
-            loader = loader.selectinload(getattr(child.table, grand_relation))
-        options.append(loader)
-    return options
+        for data in owners.values():
+            data[relation] = []
+        if not owners:
+            continue
+        table: Any = child.table
+        key = _foreign_key(table)
+        link = getattr(table, key)
+        query = select(table.__table__).where(link.in_(parents)).order_by(link, table.position)
+        lines: dict[int, dict[str, Any]] = {}
+        for row in session.execute(query).mappings():
+            owner = owners.get(row[key])
+            if owner is None:
+                continue  # a parent that changed between the two statements
+            line = {name: row[name] for name in _stored_fields(table)}
+            owner[relation].append(line)
+            lines[row["id"]] = line
+        if child.children:
+            below = select(table.id).where(link.in_(parents))
+            _load_children(session, child, lines, below)
+
+
+@functools.cache
+def _stored_fields(table: Any) -> tuple[str, ...]:
+    """The columns of a document table that hold the model's own fields."""
+    skip = _BOOKKEEPING_COLUMNS | set(_PROVENANCE_COLUMNS)
+    return tuple(c.name for c in table.__table__.columns if c.name not in skip)

@@ -152,7 +152,7 @@ def process_message(
         outcome: Outcome
         try:
             documents = handler(session, row)
-            save_documents(session, documents)  # one flush: rows inserted in batches
+            save_documents(session, documents)  # one INSERT per table and level of lines
             row.status, row.error = PROCESSED, None
             if check_quality and documents:
                 session.add(QualityPendingRow(message_id=message_id, processed_at=utcnow()))
