@@ -73,8 +73,10 @@ def compute_scorecard(
     freq: Frequency = "M",
     date_from: dt.date | None = None,
     date_to: dt.date | None = None,
+    as_of: dt.date | None = None,
 ) -> Scorecard:
-    """Scorecards of the suppliers in scope over the PO lines requested in the window."""
+    """Scorecards of the suppliers in scope over the PO lines requested in the window;
+    forecast commitments count from the start of their period (``as_of``, default today)."""
     inputs = scorecard_inputs(
         session, scope, supplier_id=supplier_id, date_from=date_from, date_to=date_to
     )
@@ -85,7 +87,7 @@ def compute_scorecard(
             inputs.asn_lines,
             inputs.receipts,
             inputs.commits,
-            ScorecardConfig(freq=freq),
+            ScorecardConfig(freq=freq, as_of=as_of or dt.datetime.now(dt.UTC).date()),
         )
         periods = [_period(row, peers=scope.supplier_id is None) for row in _records(card)]
     periods.sort(key=lambda p: (p.period, p.supplier_id, p.segment_id), reverse=True)

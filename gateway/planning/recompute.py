@@ -124,7 +124,7 @@ def recompute(
     clock.done("consensus", "buffers")
     buffers = _buffers(series, policies, po, receipts, accuracy, panel.values, cells, horizon)
     clock.done("buffers", "scorecards")
-    cards = _scorecards(po, asn, receipts, lines.commits)
+    cards = _scorecards(po, asn, receipts, lines.commits, panel.weeks[-1])
     clock.done("scorecards", "storing")
     run = ForecastRunRow(
         as_of=panel.weeks[-1],
@@ -209,12 +209,17 @@ SCORE_COLUMNS = [c.name for c in ScorecardRow.__table__.columns if c.name != "ru
 
 
 def _scorecards(
-    po: pd.DataFrame, asn: pd.DataFrame, receipts: pd.DataFrame, commits: pd.DataFrame
+    po: pd.DataFrame,
+    asn: pd.DataFrame,
+    receipts: pd.DataFrame,
+    commits: pd.DataFrame,
+    as_of: dt.date,
 ) -> pd.DataFrame:
-    """Monthly scorecards per supplier and segment with trend and peer rank."""
+    """Monthly scorecards per supplier and segment with trend and peer rank (commitments
+    judged from the start of their period, as of the run)."""
     if po.empty:
         return pd.DataFrame(columns=SCORE_COLUMNS)
-    card = build_scorecards(po, asn, receipts, commits, ScorecardConfig(freq="M"))
+    card = build_scorecards(po, asn, receipts, commits, ScorecardConfig(freq="M", as_of=as_of))
     card["period"] = pd.to_datetime(card["period"]).dt.date
     card[["rank", "peer_count", "lines"]] = card[["rank", "peer_count", "lines"]].astype(int)
     return card[SCORE_COLUMNS]

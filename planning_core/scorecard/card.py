@@ -6,7 +6,8 @@ Metrics (shares in [0, 1] unless stated): ``on_time``, ``in_full``, ``otif`` (li
 of lines not late; ``delay_mean_days`` / ``delay_sd_days`` (receipt − requested, days);
 ``lead_time_mean_days`` / ``lead_time_sd_days`` when PO lines carry ``order_date``;
 ``asn_accuracy`` = share of ASN lines whose quantity matched the receipt; ``quality`` =
-1 − rejected / received; ``commit_reliability`` = Σ min(delivered, committed) / Σ committed.
+1 − rejected / received; ``commit_reliability`` = Σ min(delivered, committed) / Σ committed,
+over the commitments due (with ``as_of``: for periods begun by then).
 
 ``score`` is the weighted mean of the available metrics (weights in ``ScorecardConfig``);
 ``rank`` is 1 for the best score among suppliers of the same segment and period; ``tier``
@@ -18,6 +19,7 @@ from the supplier's previous period in that segment. Targets per segment give
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -57,6 +59,9 @@ class ScorecardConfig:
     )  # fmt: skip
     targets: Mapping[str, Mapping[str, float]] = field(default_factory=dict)  # segment or "*"
     sla_per_point: Mapping[str, tuple[float, float]] = field(default_factory=dict)  # (pen, rew)
+    # commitments for periods that begin after this day are not due yet: not judged (None:
+    # every commitment is)
+    as_of: dt.date | None = None
 
 
 def _period(dates: pd.Series, freq: str) -> pd.Series:
@@ -82,8 +87,14 @@ def _delivery_metrics(lines: pd.DataFrame, tol: DeliveryTolerances) -> pd.DataFr
     return card.drop(columns=["filled", "ordered"])
 
 
-def _commit_metrics(commits: pd.DataFrame, lines: pd.DataFrame, freq: str) -> pd.DataFrame:
-    commits = commits.assign(period=_period(pd.to_datetime(commits["period"]), freq))
+def _commit_metrics(
+    commits: pd.DataFrame, lines: pd.DataFrame, freq: str, as_of: dt.date | None
+) -> pd.DataFrame:
+    starts = pd.to_datetime(commits["period"])
+    if as_of is not None:
+        due = starts <= pd.Timestamp(as_of)
+        commits, starts = commits[due], starts[due]
+    commits = commits.assign(period=_period(starts, freq))
     items = lines[["supplier_id", "item_id", "segment_id"]].drop_duplicates(
         ["supplier_id", "item_id"]
     )
@@ -125,7 +136,8 @@ def build_scorecards(
     card = card.merge(accuracy.reset_index(), on=KEYS, how="left")
     if commits is not None:
         found = require_columns(commits, COMMIT_COLUMNS, "commits")
-        card = card.merge(_commit_metrics(found, lines, cfg.freq), on=KEYS, how="left")
+        metrics = _commit_metrics(found, lines, cfg.freq, cfg.as_of)
+        card = card.merge(metrics, on=KEYS, how="left")
     else:
         card["commit_reliability"] = np.nan
     return _rank_and_judge(card, cfg)

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from adapters.edi import process_interchange
 from gateway.demo import generate_demo, load_demo
 from gateway.demo.build import _demand_rows
-from gateway.model import PlanningSchedule
+from gateway.model import Channel, CommitLine, ForecastCommit, PlanningSchedule, Provenance
 from gateway.planning import (
     InvalidOverrideError,
     InvalidRetentionError,
@@ -197,7 +197,7 @@ def test_a_run_scores_the_lines_rest_scores(demo: sessionmaker[Session]) -> None
     from gateway.scorecards import compute_scorecard
     from gateway.store.document_tables import PurchaseOrderLineRow, PurchaseOrderRow
     from gateway.store.documents import load_document, save_document
-    from gateway.store.planning_tables import ScorecardRow
+    from gateway.store.planning_tables import ForecastRunRow, ScorecardRow
 
     with demo.begin() as session:
         order_id = session.scalar(
@@ -213,6 +213,23 @@ def test_a_run_scores_the_lines_rest_scores(demo: sessionmaker[Session]) -> None
         versions = session.scalar(
             select(func.count()).where(PurchaseOrderRow.po_number == order.po_number)
         )
+        # the demo's commitments are for the forecast horizon (not due yet): one for a week
+        # long past, for a line of that week
+        past = session.execute(
+            select(PurchaseOrderRow.supplier_id, PurchaseOrderLineRow.buyer_item,
+                   PurchaseOrderLineRow.requested_date, PurchaseOrderLineRow.uom)
+            .join(PurchaseOrderRow, PurchaseOrderRow.id == PurchaseOrderLineRow.document_id)
+            .where(PurchaseOrderLineRow.requested_date < dt.date(2026, 8, 1))  # demo: to 2026-11-20
+            .order_by(PurchaseOrderLineRow.id)
+        ).first()  # fmt: skip
+        assert past is not None
+        week = past.requested_date - dt.timedelta(days=past.requested_date.weekday())
+        line = CommitLine(buyer_item=past.buyer_item, period_start=week, quantity=10, uom=past.uom)
+        commit = ForecastCommit(
+            commit_id="FC-PAST", issued_date=week, supplier_id=past.supplier_id, lines=[line]
+        )
+        commit.provenance = Provenance(channel=Channel.API, partner_id=str(past.supplier_id))
+        save_document(session, commit)
     assert versions == 2
     run_id = _run(demo)
     with demo() as session:
@@ -220,9 +237,10 @@ def test_a_run_scores_the_lines_rest_scores(demo: sessionmaker[Session]) -> None
             (r.supplier_id, r.segment_id, r.period.isoformat()[:7]): r
             for r in session.scalars(select(ScorecardRow).where(ScorecardRow.run_id == run_id))
         }
+        as_of = session.scalar(select(ForecastRunRow.as_of).where(ForecastRunRow.id == run_id))
         computed = {
             (p.supplier_id, p.segment_id, p.period.isoformat()[:7]): p
-            for p in compute_scorecard(session, Scope(segments=None), freq="M").periods
+            for p in compute_scorecard(session, Scope(segments=None), freq="M", as_of=as_of).periods
         }
     dropped = order.lines[1]
     assert dropped.requested_date is not None
@@ -240,6 +258,10 @@ def test_a_run_scores_the_lines_rest_scores(demo: sessionmaker[Session]) -> None
         assert row.score == pytest.approx(mine.score, abs=1e-6), key
         assert row.tier == mine.tier, key
     assert any(row.commit_reliability is not None for row in stored.values())  # commits count
+    # commitments for months after the run's as-of are not due: not judged
+    assert as_of is not None
+    later = [r for r in stored.values() if r.period.replace(day=1) > as_of.replace(day=1)]
+    assert later and all(r.commit_reliability is None for r in later)
 
 
 def test_recompute_stores_consistent_figures(demo: sessionmaker[Session]) -> None:

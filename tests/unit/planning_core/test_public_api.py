@@ -30,7 +30,7 @@ def test_errors_share_one_base_with_stable_codes() -> None:
 
 def test_planning_core_imports_no_framework_or_gateway() -> None:
     allowed_roots = {"numpy", "pandas", "scipy", "planning_core", "__future__", "collections",
-                     "dataclasses", "typing", "itertools", "math", "os",
+                     "dataclasses", "datetime", "typing", "itertools", "math", "os",
                      "multiprocessing", "concurrent"}  # fmt: skip
     root = pathlib.Path(planning_core.__file__).parent
     for path in root.rglob("*.py"):

@@ -1,5 +1,7 @@
 """Scorecards from a small hand-checked set of PO lines, ASNs, receipts and commits."""
 
+import datetime as dt
+
 import pandas as pd
 import pytest
 
@@ -65,6 +67,19 @@ def test_scorecard_metrics_by_hand() -> None:
     assert s2["tier"] == "strategic" and s1["tier"] == "probation"
     assert not s1["meets_targets"] and s2["meets_targets"]
     assert s1["sla_amount"] == pytest.approx(-4000.0) and s2["sla_amount"] == pytest.approx(500.0)
+
+
+def test_commitments_not_yet_due_are_not_judged() -> None:
+    """A commitment for a period that has not begun is not a broken one: with ``as_of``
+    before it, the period has no commit reliability (and its score leaves it out)."""
+    before = build_scorecards(
+        PO, ASN, RECEIPTS, COMMITS, ScorecardConfig(as_of=dt.date(2025, 12, 31))
+    )
+    s1 = before.set_index("supplier_id").loc["S1"]
+    assert pd.isna(s1["commit_reliability"])
+    due = build_scorecards(PO, ASN, RECEIPTS, COMMITS, ScorecardConfig(as_of=dt.date(2026, 1, 1)))
+    assert due.set_index("supplier_id").loc["S1", "commit_reliability"] == pytest.approx(25 / 30)
+    assert s1["score"] != due.set_index("supplier_id").loc["S1", "score"]
 
 
 def test_lead_time_statistics_per_supplier() -> None:
