@@ -8,19 +8,24 @@ Chains*, 4th ed. 2017, §6.7 and Appendix B).
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
-from scipy.stats import norm
+from scipy.special import ndtr, ndtri  # Φ and Φ⁻¹ (scipy.stats's norm wraps the same, slowly)
 
 from planning_core.errors import InputValueError
 from planning_core.forecast.panel import FloatArray
 
 __all__ = ["inverse_normal_loss", "normal_loss", "service_factor"]
 
+_SQRT_2PI = math.sqrt(2 * math.pi)
+
 
 def normal_loss(k: FloatArray | float) -> FloatArray:
     """G(k) = φ(k) − k (1 − Φ(k)); dimensionless, decreasing in k."""
     z = np.asarray(k, dtype=np.float64)
-    return np.asarray(norm.pdf(z) - z * norm.sf(z), dtype=np.float64)
+    pdf = np.exp(-0.5 * z * z) / _SQRT_2PI
+    return np.asarray(pdf - z * ndtr(-z), dtype=np.float64)
 
 
 def inverse_normal_loss(target: FloatArray | float) -> FloatArray:
@@ -43,4 +48,4 @@ def service_factor(cycle_service: FloatArray | float) -> FloatArray:
     alpha = np.asarray(cycle_service, dtype=np.float64)
     if ((alpha <= 0) | (alpha >= 1)).any():
         raise InputValueError("cycle service level must be strictly between 0 and 1")
-    return np.asarray(norm.ppf(alpha), dtype=np.float64)
+    return np.asarray(ndtri(alpha), dtype=np.float64)
