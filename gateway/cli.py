@@ -30,6 +30,7 @@ from gateway.cli_edi import edi_app
 from gateway.cli_feeds import feeds_app, watch
 from gateway.cli_ingest import ingest
 from gateway.cli_plan import plan_app
+from gateway.cli_plan_store import Actor, actor_name
 from gateway.cli_plan_store import register as register_plan_store
 from gateway.cli_pollers import pollers_app
 from gateway.cli_quality import quality_app
@@ -134,18 +135,16 @@ def db_prune(
     ] = 30,
     dry_run: Annotated[bool, typer.Option(help="Count what would go; delete nothing.")] = False,
     batch: Annotated[int, typer.Option(min=1, help="Rows per short transaction.")] = 5000,
-    actor: Annotated[str | None, typer.Option(help="Who acts (default: cli:<login>).")] = None,
+    actor: Actor = None,
 ) -> None:
     """Delete old poller runs and delivery attempts (kept: open and dead deliveries' attempts,
     each channel's last success and failure; documents, messages and the audit log stay)."""
-    import getpass
-
     from gateway.store.retention import prune_histories
 
     settings = _settings()
     engine = _engine(settings)
     before = dt.datetime.now(dt.UTC) - dt.timedelta(days=days)
-    who = actor or f"cli:{getpass.getuser()}"
+    who = actor_name(actor)
     try:
         due = prune_histories(engine, before=before, actor=who, dry_run=True)
         counts = due

@@ -29,7 +29,7 @@ T = TypeVar("T")
 Actor = Annotated[str | None, typer.Option(help="Who acts (default: cli:<login>).")]
 
 
-def _actor(actor: str | None) -> str:
+def actor_name(actor: str | None) -> str:
     return actor or f"cli:{getpass.getuser()}"
 
 
@@ -125,7 +125,7 @@ def thresholds_set(
     limit = changes.pop("auto_apply_max_changes", None)
     with _transaction() as session:
         version = set_thresholds(
-            session, changes, actor=_actor(actor), note=note, auto_apply_max_changes=limit
+            session, changes, actor=actor_name(actor), note=note, auto_apply_max_changes=limit
         )
     console.print(f"thresholds version [bold]{version.version}[/bold] is now in force")
 
@@ -141,7 +141,7 @@ def propose_command(
     from gateway.planning import propose
 
     with _transaction() as session:
-        result = propose(session, actor=_actor(actor), as_of=_day(as_of))
+        result = propose(session, actor=actor_name(actor), as_of=_day(as_of))
     console.print(
         f"proposal [bold]{result.id}[/bold]: {result.status}, {result.changed_items} items "
         f"change ({result.change_count} changes), {result.alerts} near-boundary alerts"
@@ -212,7 +212,7 @@ def proposals_approve(
     from gateway.planning import approve_proposal
 
     with _transaction() as session:
-        result = approve_proposal(session, proposal_id, actor=_actor(actor), note=note)
+        result = approve_proposal(session, proposal_id, actor=actor_name(actor), note=note)
     console.print(f"proposal {result.id} approved: {result.changed_items} items reclassified")
 
 
@@ -226,7 +226,7 @@ def proposals_reject(
     from gateway.planning import reject_proposal
 
     with _transaction() as session:
-        result = reject_proposal(session, proposal_id, actor=_actor(actor), note=note)
+        result = reject_proposal(session, proposal_id, actor=actor_name(actor), note=note)
     console.print(f"proposal {result.id} rejected")
 
 
@@ -255,7 +255,7 @@ def recompute_command(
 
     with _transaction() as session, _steps(len(STEPS)) as step:
         result = recompute(
-            session, actor=_actor(actor), as_of=_day(as_of), horizon=horizon, step=step
+            session, actor=actor_name(actor), as_of=_day(as_of), horizon=horizon, step=step
         )
     table = Table(f"run {result.run_id} (as of {result.as_of})", "seconds")
     for name, seconds in result.timings.items():
@@ -303,7 +303,7 @@ def override_command(
             period_start=day,
             quantity=quantity,
             reason=reason,
-            actor=_actor(actor),
+            actor=actor_name(actor),
         )
     where = f"run {result.run_id}" if result.run_id else "the next recompute"
     console.print(f"override {result.override_id} stored; consensus in {where}: {result.consensus}")
@@ -318,7 +318,7 @@ def publish_command(
     from gateway.planning import publish_forecast
 
     with _transaction() as session:
-        result = publish_forecast(session, supplier, _actor(actor), sender_id=sender)
+        result = publish_forecast(session, supplier, actor_name(actor), sender_id=sender)
     console.print(
         f"830 {result.schedule_id} ({result.lines} lines) queued as delivery {result.delivery_id}"
     )
@@ -333,7 +333,7 @@ def prune_command(
     from gateway.planning import prune_runs
 
     with _transaction() as session:
-        result = prune_runs(session, keep=keep, actor=_actor(actor), dry_run=dry_run)
+        result = prune_runs(session, keep=keep, actor=actor_name(actor), dry_run=dry_run)
     verb = "would delete" if dry_run else "deleted"
     runs = ", ".join(map(str, result.deleted)) or "none"
     noun = "run" if len(result.deleted) == 1 else "runs"
