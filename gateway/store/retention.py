@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import ColumnElement, Engine, and_, delete, exists, func, select
-from sqlalchemy.orm import InstrumentedAttribute, Session, aliased, sessionmaker
+from sqlalchemy.orm import InstrumentedAttribute, Session, sessionmaker
 
 from gateway.store.audit import record
 from gateway.store.poller_tables import PollerRunRow
@@ -45,17 +45,20 @@ class History:
 
     table: str
     id_column: InstrumentedAttribute[int]
-    prunable: Callable[[dt.datetime], ColumnElement[bool]]
+    # the condition for rows older than the cut-off, worked out once per run
+    prunable: Callable[[Session, dt.datetime], ColumnElement[bool]]
 
 
-def _old_poller_runs(before: dt.datetime) -> ColumnElement[bool]:
+def _old_poller_runs(_session: Session, before: dt.datetime) -> ColumnElement[bool]:
     return PollerRunRow.finished_at < before
 
 
-def _old_attempts(before: dt.datetime) -> ColumnElement[bool]:
-    other = aliased(AttemptRow)  # not correlated with the row being judged
-    channel = (other.partner_id, other.document_type, other.ok)
-    newest = select(func.max(other.id)).group_by(*channel).scalar_subquery()
+def _old_attempts(session: Session, before: dt.datetime) -> ColumnElement[bool]:
+    # Each channel's newest success and failure, read once per run (a few ids per partner),
+    # not aggregated over the whole table again for every batch. Attempts made meanwhile
+    # are newer than the cut-off, so they are not prunable either way.
+    channel = (AttemptRow.partner_id, AttemptRow.document_type, AttemptRow.ok)
+    newest = list(session.scalars(select(func.max(AttemptRow.id)).group_by(*channel)))
     still_open = exists().where(OutboxRow.id == AttemptRow.delivery_id, OutboxRow.status.in_(_OPEN))
     return and_(AttemptRow.at < before, ~still_open, AttemptRow.id.not_in(newest))
 
@@ -85,7 +88,8 @@ def prune_histories(
     sessions = sessionmaker(engine)
     counts: dict[str, int] = {}
     for history in HISTORIES:
-        condition = history.prunable(before)
+        with sessions() as session:
+            condition = history.prunable(session, before)
         if dry_run:
             with sessions() as session:
                 counts[history.table] = _count(session, history, condition)
