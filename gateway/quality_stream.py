@@ -333,9 +333,8 @@ def _feed_frame(rows: list[tuple[str, str, dt.datetime | None, dt.date | None]])
     ``feed_events`` reads, so FEED_STALE judges the store without loading documents."""
     received = pd.Series([r[2] for r in rows], dtype="object")
     dated = pd.Series([r[3] for r in rows], dtype="object")
-    frame = pd.DataFrame({  # the text columns typed as text, also when there are no rows
-        "partner_id": pd.Series([r[0] for r in rows], dtype="object"),
-        "doc_type": pd.Series([r[1] for r in rows], dtype="object"),
+    frame = pd.DataFrame({
+        "partner_id": [r[0] for r in rows], "doc_type": [r[1] for r in rows],
         "received_at": pd.to_datetime(received, utc=True).dt.tz_localize(None),
         "doc_date": pd.to_datetime(dated),
     })  # fmt: skip
