@@ -29,7 +29,7 @@ import edi  # bench/edi.py: the same files, contenders and clock
 from pydantic import BaseModel
 
 from adapters.edi import SetResult, default_guides, iter_results
-from adapters.edi.build import fast_model
+from adapters.edi.build import _SLOT_SETTERS, fast_model
 from adapters.edi.envelope import TransactionSet, iter_envelope
 from adapters.edi.errors import Location
 from adapters.edi.lexer import iter_segments
@@ -55,10 +55,9 @@ def _as_values(model: BaseModel) -> dict[str, Any]:
     return out
 
 
-_SET_DICT = BaseModel.__dict__["__dict__"].__set__
-_SET_FIELDS = BaseModel.__dict__["__pydantic_fields_set__"].__set__
-_SET_EXTRA = BaseModel.__dict__["__pydantic_extra__"].__set__
-_SET_PRIVATE = BaseModel.__dict__["__pydantic_private__"].__set__
+# the fast builder's own four slot setters, so the floor ends exactly as it does
+_SET_DICT, _SET_FIELDS = _SLOT_SETTERS["set_dict"], _SLOT_SETTERS["set_fields_set"]
+_SET_EXTRA, _SET_PRIVATE = _SLOT_SETTERS["set_extra"], _SLOT_SETTERS["set_private"]
 
 
 def _bare(cls: type[BaseModel], values: dict[str, Any]) -> BaseModel:
